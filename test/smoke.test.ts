@@ -1,0 +1,35 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { RuntimeApi } from "../src/emulator/api.js";
+import { loadSpec } from "../src/spec.js";
+import { LANGS, SPECS, buildDir, startBootstrap, type RunningBootstrap, type SpecName } from "./support/outputs.js";
+
+const ENVELOPE_HEAD = '{"statusCode":200,"isBase64Encoded":false,"headers":{"Content-Type":"application/json"},"body":';
+
+let running: RunningBootstrap | undefined;
+let api: RuntimeApi | undefined;
+afterEach(async () => {
+  await running?.stop();
+  await api?.close();
+  running = api = undefined;
+});
+
+describe.each(Object.keys(SPECS) as SpecName[])("smoke, %s spec", (specName) => {
+  it.each(LANGS)("%s: answers a JSON event and reports an invalid one as an error", async (lang) => {
+    const { spec } = loadSpec(SPECS[specName]);
+    api = new RuntimeApi(spec);
+    const addr = await api.listen();
+    running = startBootstrap(buildDir(specName, lang), addr, { RUNTIME_TIMEOUT: "30" });
+
+    const event = '{"hello": "wörld", "n": [1, 2.5, null]}';
+    const ok = await api.invoke(event);
+    expect(ok.kind, running.stderr()).toBe("response");
+    expect(ok.body.toString("utf8")).toBe(`${ENVELOPE_HEAD}${event}}`);
+
+    const bad = await api.invoke("{not json");
+    expect(bad.kind).toBe("error");
+    const error = JSON.parse(bad.body.toString("utf8")) as Record<string, unknown>;
+    expect(Object.keys(error)).toEqual([spec.errors.typeField, spec.errors.messageField]);
+    expect(error[spec.errors.typeField]).toBe(spec.errors.types.handler);
+    expect(String(error[spec.errors.messageField])).not.toBe("");
+  });
+});
