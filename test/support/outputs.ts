@@ -6,8 +6,12 @@ export const ROOT = resolve(import.meta.dirname, "../..");
 export const CLI = join(ROOT, "dist/cli.js");
 const ALL_LANGS = ["shell", "go", "python", "rust", "node"] as const;
 /** FG_ONLY_LANGS=go,rust narrows a local run while a language is being written; CI never sets it. */
+if (process.env.CI && process.env.FG_ONLY_LANGS) throw new Error("FG_ONLY_LANGS narrows the languages: never in CI");
 export const LANGS = ALL_LANGS.filter((l) => !process.env.FG_ONLY_LANGS || process.env.FG_ONLY_LANGS.split(",").includes(l));
 export type Lang = (typeof ALL_LANGS)[number];
+
+// The pinned linters and formatters that scripts/install-tools.sh puts under .tools/.
+process.env.PATH = [join(ROOT, ".tools/bin"), join(ROOT, ".tools/venv/bin"), process.env.PATH].join(":");
 
 /** The two specs every test runs against: the embedded default and a variant of it. */
 export const SPECS = {
@@ -16,8 +20,8 @@ export const SPECS = {
 } as const;
 export type SpecName = keyof typeof SPECS;
 
-/** Where global setup builds each (spec, language) output once per test run. */
-export const BUILD_ROOT = join(ROOT, ".cache/builds");
+/** Where global setup builds each (spec, language) output once per test run (FG_BUILD_ROOT moves it). */
+export const BUILD_ROOT = process.env.FG_BUILD_ROOT ?? join(ROOT, ".cache/builds");
 export const CARGO_TARGET_DIR = join(ROOT, ".cache/cargo-target");
 
 export function buildDir(spec: SpecName, lang: Lang): string {
