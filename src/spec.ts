@@ -36,8 +36,8 @@ const RESERVED_FIELDS = new Set([
   "deadline", "headers", "env", "event", "context", "remainingTime", "remainingTimeMs", "logger",
 ]);
 
-const text = (what: string) =>
-  z.string().min(1, `${what} must not be empty`).max(200).regex(TEXT, `${what} must be one line without control characters, backslashes, backticks or $`);
+const text = () =>
+  z.string().min(1, "must not be empty").max(200, "must be at most 200 characters").regex(TEXT, "must be one line without control characters, backslashes, backticks or $");
 
 const endpoint = (pathRe: RegExp, hint: string) =>
   z.strictObject({
@@ -55,7 +55,7 @@ const field = z
 const header = z.strictObject({
   name: z.string().regex(HEADER_NAME, "must be an HTTP header name: letters, digits and '-', starting with a letter"),
   field,
-  description: text("description"),
+  description: text(),
   secret: z.boolean().optional().default(false),
   requestId: z.boolean().optional().default(false),
 });
@@ -64,13 +64,13 @@ const envVar = z.strictObject({
   name: z.string().regex(ENV_NAME, "must be an environment variable name: A-Z, 0-9 and '_', starting with a letter"),
   field,
   type: z.enum(["string", "integer", "number"], { error: "type must be string, integer or number" }),
-  description: text("description"),
+  description: text(),
   default: z.union([z.string().regex(TEXT, "must be one line without special characters"), z.number()]).optional(),
   timeout: z.boolean().optional().default(false),
 });
 
 const specSchema = z.strictObject({
-  name: text("name"),
+  name: text(),
   apiAddressEnv: z.string().regex(ENV_NAME, "must be an environment variable name: A-Z, 0-9 and '_'"),
   endpoints: z.strictObject({
     next: endpoint(PLAIN_PATH, "must be an absolute path of plain segments, e.g. /v1/runtime/invocation/request"),

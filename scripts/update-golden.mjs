@@ -1,0 +1,19 @@
+// Rewrites golden/ from the current templates, on purpose: read `git diff golden/` afterwards.
+import { execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const langs = ["shell", "go", "python", "rust", "node"];
+const sets = [
+  { dir: "golden", spec: [] },
+  { dir: "golden/alt-spec", spec: ["--spec", "test/fixtures/alt-spec.yaml"] },
+];
+for (const { dir, spec } of sets) {
+  for (const lang of langs) {
+    const out = `${root}${dir}/${lang}`;
+    rmSync(out, { recursive: true, force: true });
+    execFileSync(process.execPath, ["dist/cli.js", "--lang", lang, "--out", out, ...spec], { cwd: root, stdio: "inherit" });
+  }
+}
+console.log("golden/ rewritten: review it with `git diff golden/` before committing");
