@@ -2,58 +2,23 @@
 import { resolve } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { EXIT_USAGE, UserError } from "./errors.js";
-import { generate } from "./generate.js";
-import { loadSpec, readSpecSource } from "./spec.js";
-import { LANGS, TARGETS } from "./targets/index.js";
-import { plan, writePlan } from "./write.js";
-
-const VERSION = "0.1.0";
-
-interface GenerateArgs {
-  lang: string[];
-  out?: string;
-  spec?: string;
-  force: boolean;
-}
-
-/** Each language gets its own folder: --out itself for one language, --out/<lang> for several. */
-function outDir(args: GenerateArgs, lang: string): string {
-  if (args.out === undefined) return resolve(`fg-${lang}`);
-  return args.lang.length === 1 ? resolve(args.out) : resolve(args.out, lang);
-}
-
-async function runGenerate(args: GenerateArgs): Promise<void> {
-  const unknown = args.lang.filter((l) => !(l in TARGETS));
-  if (unknown.length > 0) {
-    throw new UserError(`unknown language ${unknown.map((l) => `'${l}'`).join(", ")}: use --lang with one of ${LANGS.join(", ")}`);
-  }
-  const { spec } = loadSpec(args.spec);
-  const langs = [...new Set(args.lang)];
-  // Render everything before writing anything, so that a failure leaves no half-written output.
-  const work = await Promise.all(
-    langs.map(async (lang) => {
-      const dir = outDir(args, lang);
-      const files = await generate(spec, TARGETS[lang]!);
-      return { lang, dir, planned: await plan(dir, files, args.force) };
-    }),
-  );
-  for (const { lang, dir, planned } of work) {
-    await writePlan(dir, planned);
-    const counts = planned.reduce<Record<string, number>>((acc, f) => ({ ...acc, [f.action]: (acc[f.action] ?? 0) + 1 }), {});
-    const summary = Object.entries(counts).map(([action, n]) => `${n} ${action}`).join(", ");
-    process.stdout.write(`${lang}: wrote ${dir} (${summary})\n`);
-    for (const f of planned.filter((p) => p.action === "skip")) {
-      process.stdout.write(`  kept your ${f.path} (user-owned; --force to rewrite it)\n`);
-    }
-  }
-}
+import { findConfig } from "./config.js";
+import { EXIT_OK, EXIT_USAGE, UserError } from "./errors.js";
+import { regenerate } from "./regenerate.js";
+import { readSpecSource } from "./spec.js";
+import { LANGS } from "./targets/index.js";
+import { VERSION } from "./version.js";
 
 export async function main(argv: string[]): Promise<number> {
-  let exitCode = 0;
+  let exitCode = EXIT_OK;
+  let json = argv.includes("--json");
   const parser = yargs(argv)
     .scriptName("fg-bootgen")
-    .usage("$0 --lang <lang> [--lang <lang>...] [--out DIR] [--spec FILE] [--force]\n\nGenerate the bootstrap of a FunctionGraph custom runtime.")
+    .usage(
+      "$0 [--lang <lang>...] [--out DIR] [--spec FILE] [--check | --dry-run] [--force]\n\n" +
+        "Generate the bootstrap of a FunctionGraph custom runtime. Without --lang, regenerates every\n" +
+        "target of the nearest fg-bootgen.config.{json,yaml} (or the \"fg-bootgen\" key of package.json).",
+    )
     .command(
       "spec",
       "Print the embedded spec (YAML), to start your own from it",
@@ -64,23 +29,34 @@ export async function main(argv: string[]): Promise<number> {
     )
     .command(
       "$0",
-      "Generate runtimes",
+      "Generate (or --check, or --dry-run) runtime folders",
       (y) =>
         y
-          .option("lang", {
-            alias: "l",
-            type: "string",
-            array: true,
-            demandOption: `choose a language with --lang (${LANGS.join(", ")})`,
-            describe: `target language: ${LANGS.join(", ")}; repeat for several`,
-          })
+          .option("lang", { alias: "l", type: "string", array: true, describe: `target language: ${LANGS.join(", ")}; repeat for several` })
           .option("out", { alias: "o", type: "string", describe: "output folder (default ./fg-<lang>; with several languages DIR/<lang>)" })
           .option("spec", { alias: "s", type: "string", describe: "runtime-API spec, JSON or YAML (default: the embedded spec)" })
-          .option("force", { type: "boolean", default: false, describe: "rewrite user-owned files (your handler) too" }),
+          .option("templates", { type: "string", describe: "folder whose <lang>/<file>.hbs replace built-in templates" })
+          .option("check", { type: "boolean", describe: "write nothing; exit 1 when a folder is out of date" })
+          .option("dry-run", { type: "boolean", describe: "print the plan (create, update, delete, keep) and write nothing" })
+          .option("force", { type: "boolean", default: false, describe: "overwrite hand-edited generated files and your own files" })
+          .option("json", { type: "boolean", default: false, describe: "machine-readable output on stdout" })
+          .conflicts("check", "dry-run"),
       async (args) => {
-        await runGenerate({ lang: args.lang.map(String), out: args.out, spec: args.spec, force: args.force });
+        json = args.json;
+        exitCode = await regenerate({
+          langs: args.lang?.map(String),
+          out: args.out === undefined ? undefined : resolve(args.out),
+          spec: args.spec,
+          templates: args.templates === undefined ? undefined : resolve(args.templates),
+          check: args.check ?? false,
+          dryRun: args.dryRun ?? false,
+          force: args.force,
+          json: args.json,
+          findConfig: () => findConfig(process.cwd()),
+        });
       },
     )
+    .completion("completion", "Print a bash/zsh completion script: fg-bootgen completion >> ~/.bashrc")
     .strict()
     .version(VERSION)
     .help()
@@ -93,17 +69,15 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await parser.parseAsync();
   } catch (err) {
-    if (err instanceof UserError) {
-      process.stderr.write(`fg-bootgen: ${err.message}\n`);
-      exitCode = err.exitCode;
-    } else {
-      throw err;
-    }
+    if (!(err instanceof UserError)) throw err;
+    if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: err.message, exitCode: err.exitCode })}\n`);
+    process.stderr.write(`fg-bootgen: ${err.message}\n`);
+    exitCode = err.exitCode;
   }
   return exitCode;
 }
 
 process.exitCode = await main(hideBin(process.argv)).catch((err: unknown) => {
-  process.stderr.write(`fg-bootgen: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(`fg-bootgen: internal error, please report it: ${err instanceof Error ? err.stack : String(err)}\n`);
   return EXIT_USAGE + 1;
 });

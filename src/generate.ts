@@ -11,13 +11,17 @@ export interface GeneratedFile {
 }
 
 /** Renders every file of one target in memory; nothing touches the disk here. */
-export async function generate(spec: Spec, target: Target, templatesDir?: string): Promise<GeneratedFile[]> {
+export async function generate(
+  spec: Spec,
+  target: Target,
+  templatesDir?: string,
+): Promise<{ files: GeneratedFile[]; overridden: string[] }> {
   const model = buildModel(spec, target.naming);
   const context = { ...model, ...target.decorate?.(model) };
-  const render = createRenderer(target, templatesDir);
+  const renderer = createRenderer(target, templatesDir);
   const files: GeneratedFile[] = [];
   for (const file of target.files) {
-    const text = render(file.template, context);
+    const text = renderer.render(file.template, context);
     files.push({
       path: file.path,
       contents: target.format ? await target.format(file.path, text) : text,
@@ -25,5 +29,5 @@ export async function generate(spec: Spec, target: Target, templatesDir?: string
       executable: file.executable ?? false,
     });
   }
-  return files;
+  return { files, overridden: renderer.overridden };
 }

@@ -1,64 +1,50 @@
 import { randomBytes } from "node:crypto";
-import fs from "fs-extra";
 import { dirname, join } from "node:path";
+import fs from "fs-extra";
 import { UserError } from "./errors.js";
-import type { GeneratedFile } from "./generate.js";
-
-export type Action = "create" | "update" | "keep" | "skip";
-
-export interface PlannedFile extends GeneratedFile {
-  action: Action;
-}
-
-/**
- * Decides what happens to each file: generated files are rewritten when they differ, user files
- * are created only when absent (or rewritten with `force`).
- */
-export async function plan(dir: string, files: GeneratedFile[], force: boolean): Promise<PlannedFile[]> {
-  return Promise.all(
-    files.map(async (file): Promise<PlannedFile> => {
-      let current: string | undefined;
-      try {
-        current = await fs.readFile(join(dir, file.path), "utf8");
-      } catch {
-        current = undefined;
-      }
-      if (current === undefined) return { ...file, action: "create" };
-      if (current === file.contents) return { ...file, action: "keep" };
-      if (file.owner === "user" && !force) return { ...file, action: "skip" };
-      return { ...file, action: "update" };
-    }),
-  );
-}
+import type { Step } from "./plan.js";
 
 function describe(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   return e.code ?? e.message;
 }
 
+/** Removes now-empty folders between a deleted file and the output folder itself. */
+async function pruneEmpty(dir: string, path: string): Promise<void> {
+  for (let d = dirname(join(dir, path)); d.startsWith(dir) && d !== dir; d = dirname(d)) {
+    if ((await fs.readdir(d)).length > 0) return;
+    await fs.rmdir(d);
+  }
+}
+
 /**
- * Writes the planned files all or nothing: every file goes to a temporary name beside its target
- * first, and only when all of them are on disk are they renamed into place (rename is atomic).
+ * Applies a plan all or nothing: every new file goes to a temporary name beside its target first;
+ * only when all are on disk are they renamed into place (rename is atomic), then stale files go.
  */
-export async function writePlan(dir: string, files: PlannedFile[]): Promise<void> {
-  const todo = files.filter((f) => f.action === "create" || f.action === "update");
+export async function applyPlan(dir: string, steps: Step[]): Promise<void> {
+  // The plan lists the manifest last, so it is renamed into place after every file it describes.
+  const writes = steps
+    .filter((s) => s.action === "create" || s.action === "update")
+    .map((s) => ({ path: s.path, text: s.next ?? "", mode: s.executable ? 0o755 : 0o644 }));
   const staged: { tmp: string; dest: string }[] = [];
   const suffix = `.fg-bootgen-${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
   try {
-    for (const file of todo) {
-      const dest = join(dir, file.path);
+    for (const w of writes) {
+      const dest = join(dir, w.path);
       await fs.mkdirp(dirname(dest));
       const tmp = dest + suffix;
       staged.push({ tmp, dest });
-      await fs.writeFile(tmp, file.contents, { mode: file.executable ? 0o755 : 0o644 });
-      // writeFile's mode is masked by the umask; the package needs exactly these bits.
-      await fs.chmod(tmp, file.executable ? 0o755 : 0o644);
+      await fs.writeFile(tmp, w.text);
+      // Set explicitly: the umask must not decide the modes that the package ships.
+      await fs.chmod(tmp, w.mode);
     }
   } catch (err) {
     await Promise.all(staged.map((s) => fs.rm(s.tmp, { force: true })));
-    throw new UserError(
-      `cannot write to ${dir} (${describe(err)}): choose another --out folder or fix its permissions; nothing was written`,
-    );
+    throw new UserError(`cannot write to ${dir} (${describe(err)}): choose another --out folder or fix its permissions; nothing was written`);
   }
   for (const { tmp, dest } of staged) await fs.rename(tmp, dest);
+  for (const s of steps.filter((step) => step.action === "delete")) {
+    await fs.rm(join(dir, s.path), { force: true });
+    await pruneEmpty(dir, s.path);
+  }
 }

@@ -1,0 +1,143 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+
+export interface InstanceOptions {
+  /** Working directory: the function's code root. */
+  cwd: string;
+  /** argv: `[/path/to/bootstrap]`, or `[shell, ...args, /path/to/bootstrap]`. */
+  command: string[];
+  /** The complete environment of the process. */
+  env: Record<string, string>;
+  onOutput?(stream: "stdout" | "stderr", chunk: Buffer): void;
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Set when the process could not be started at all (e.g. ENOENT, EACCES). */
+  error?: string;
+}
+
+/**
+ * One running bootstrap process, in its own process group so that stopping it also stops
+ * whatever it started (a shell runtime's curl, a handler's children).
+ */
+export class Instance {
+  readonly child: ChildProcess;
+  readonly startedAt = performance.now();
+  /** Resolves when the process has exited (or failed to start). */
+  readonly exited: Promise<ExitInfo>;
+  private exit: ExitInfo | undefined;
+
+  constructor(options: InstanceOptions) {
+    const [cmd, ...args] = options.command;
+    this.child = spawn(cmd!, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    const { onOutput } = options;
+    if (onOutput) {
+      this.child.stdout!.on("data", (c: Buffer) => onOutput("stdout", c));
+      this.child.stderr!.on("data", (c: Buffer) => onOutput("stderr", c));
+    } else {
+      this.child.stdout!.resume();
+      this.child.stderr!.resume();
+    }
+    this.exited = new Promise((resolve) => {
+      this.child.once("error", (err: NodeJS.ErrnoException) => {
+        // An error after the process ran (e.g. a failed kill) is not an exit.
+        if (this.child.pid !== undefined && err.code !== "ENOENT" && err.code !== "EACCES") return;
+        this.exit = { code: null, signal: null, error: `cannot start ${cmd}: ${err.code ?? err.message}` };
+        resolve(this.exit);
+      });
+      // "close" waits for stdout and stderr to end too, so no output is lost after the exit.
+      this.child.once("close", (code, signal) => {
+        this.exit ??= { code, signal };
+        resolve(this.exit);
+      });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get running(): boolean {
+    return this.exit === undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Sends a signal to the process, or to its whole process group. */
+  signal(signal: NodeJS.Signals, group = true): void {
+    const pid = this.child.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(group ? -pid : pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+
+  /** Processes still in the instance's process group (Linux; elsewhere always empty). */
+  leftovers(): number[] {
+    return this.child.pid === undefined ? [] : groupMembers(this.child.pid);
+  }
+
+  /** SIGTERM to the group, then SIGKILL to what is left after `graceMs`; resolves once all is gone. */
+  async stop(graceMs = 2000): Promise<ExitInfo> {
+    if (this.running) {
+      this.signal("SIGTERM");
+      const timer = setTimeout(() => this.signal("SIGKILL"), graceMs);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    this.killLeftovers();
+    return this.exited;
+  }
+
+  /** SIGKILL to the group at once. */
+  async kill(): Promise<ExitInfo> {
+    this.signal("SIGKILL");
+    const info = await this.exited;
+    this.killLeftovers();
+    return info;
+  }
+
+  private killLeftovers(): void {
+    if (this.leftovers().length > 0) this.signal("SIGKILL");
+  }
+}
+
+/** The processes whose process group is `pgid`, from /proc (Linux). */
+export function groupMembers(pgid: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses; parse after the last ')'.
+      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (rest[0] !== "Z" && Number(rest[2]) === pgid) out.push(Number(name));
+    } catch {
+      // The process went away meanwhile.
+    }
+  }
+  return out;
+}
+
+/** Resident memory of a process in KiB (VmRSS from /proc; undefined elsewhere or if it is gone). */
+export function rssKiB(pid: number): number | undefined {
+  try {
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
