@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Spec } from "../spec.js";
-import type { TranscriptEntry } from "./transcript.js";
+import type { TranscriptEntry, UntimedEntry } from "./transcript.js";
 
 /** What became of one invocation. */
 export interface InvocationResult {
@@ -192,7 +192,7 @@ export class RuntimeApi {
   }
 
   /** Adds an entry to the transcript (the emulator's lifecycle events), when recording. */
-  note(entry: Omit<TranscriptEntry, "t">): void {
+  note(entry: UntimedEntry): void {
     if (this.record) this.transcript.push({ t: this.now(), ...entry } as TranscriptEntry);
   }
 

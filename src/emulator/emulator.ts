@@ -77,13 +77,17 @@ export class Emulator {
       this.spawn();
       await new Promise<void>((resolve, reject) => {
         this.listenTimer = setTimeout(() => {
-          this.api.note({ type: "other", method: "LISTEN", path: "", status: 0 });
-          this.api.listen(port).then(() => resolve(), reject);
+          this.api.note({ type: "listen" });
+          this.api.listen(port).then(() => {
+            this.options.onLifecycle?.(`runtime API listening on http://${this.addr} (late, as asked)`);
+            resolve();
+          }, reject);
         }, delay);
       });
       return this.addr;
     }
     this.addr = await this.api.listen(this.options.port ?? 0);
+    this.options.onLifecycle?.(`runtime API listening on http://${this.addr}`);
     this.spawn();
     return this.addr;
   }

@@ -33,7 +33,12 @@ export type TranscriptEntry =
   | { t: number; type: "timeout" | "crash"; requestId: string; reason: string }
   | { t: number; type: "start"; pid: number | undefined }
   | { t: number; type: "exit"; code: number | null; signal: string | null; expected: boolean }
-  | { t: number; type: "kill"; signal: string; why: string };
+  | { t: number; type: "kill"; signal: string; why: string }
+  /** The API started listening late (fault injection): before this, connections were refused. */
+  | { t: number; type: "listen" };
+
+/** An entry before the API stamps its time on it. */
+export type UntimedEntry = TranscriptEntry extends infer E ? (E extends { t: number } ? Omit<E, "t"> : never) : never;
 
 /** A transcript entry with everything that varies between runs taken out. */
 export type NormalEntry = Record<string, unknown>;
@@ -89,6 +94,9 @@ export function normalize(entries: readonly TranscriptEntry[], spec: Spec): Norm
         break;
       case "kill":
         out.push({ type: "kill", signal: e.signal, why: e.why });
+        break;
+      case "listen":
+        out.push({ type: "listen" });
         break;
     }
   }
