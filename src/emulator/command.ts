@@ -1,0 +1,59 @@
+import type { Argv, CommandModule } from "yargs";
+import { loadSpec } from "../spec.js";
+import { emulate } from "./emulate.js";
+
+export interface EmulateArgs {
+  dir: string;
+  event: string[];
+  serve: boolean;
+  port: number;
+  spec?: string;
+  env: string[];
+  envFile?: string;
+  header: string[];
+  shell?: string;
+  transcript?: string;
+}
+
+/** `fg-bootgen emulate`: register with `.command(emulateCommand)`. */
+export const emulateCommand: CommandModule<{}, EmulateArgs> = {
+  command: "emulate",
+  describe: "Run a built function locally against an emulated runtime API",
+  builder: (y: Argv<{}>) =>
+    y
+      .usage(
+        "$0 emulate --dir DIR --event FILE [--event FILE]... [--serve [--port N]]\n\n" +
+          "Starts DIR/bootstrap against a local runtime API (paths and headers from the spec), with every\n" +
+          "environment variable of the spec set, feeds it the events and prints each result. Exits with 4\n" +
+          "if any invocation failed. With --serve it then answers `curl -d @event.json HOST:PORT/invoke`.",
+      )
+      .option("dir", { alias: "d", type: "string", default: ".", describe: "the function's folder, holding a built ./bootstrap" })
+      .option("event", { alias: "e", type: "string", array: true, default: [] as string[], describe: "an event file to invoke with, in order; - reads stdin; repeatable" })
+      .option("serve", { type: "boolean", default: false, describe: "stay up and answer POST /invoke (the body is the event) until Ctrl-C" })
+      .option("port", { alias: "p", type: "number", default: 9000, describe: "port of the /invoke endpoint with --serve (on 127.0.0.1)" })
+      .option("spec", { alias: "s", type: "string", describe: "runtime-API spec, JSON or YAML (default: the embedded spec)" })
+      .option("env", { type: "string", array: true, default: [] as string[], describe: "NAME=VALUE for the bootstrap's environment (e.g. RUNTIME_TIMEOUT=10); repeatable" })
+      .option("env-file", { type: "string", describe: "a file of NAME=VALUE lines for the bootstrap's environment" })
+      .option("header", { type: "string", array: true, default: [] as string[], describe: "NAME=VALUE of a spec header sent with every event (e.g. X-CFF-Access-Key=...); repeatable" })
+      .option("shell", { type: "string", describe: "run bootstrap with this shell instead of executing it: dash, bash, 'busybox ash'" })
+      .option("transcript", { type: "string", describe: "record every request and answer to this JSON file" })
+      .check((argv) => {
+        if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) throw new Error("--port must be a whole number from 0 to 65535");
+        return true;
+      }) as unknown as Argv<EmulateArgs>,
+  handler: async (args) => {
+    const { spec } = loadSpec(args.spec);
+    await emulate({
+      spec,
+      dir: args.dir,
+      events: args.event.map(String),
+      serve: args.serve,
+      port: args.port,
+      env: args.env.map(String),
+      envFile: args.envFile,
+      header: args.header.map(String),
+      shell: args.shell,
+      transcript: args.transcript,
+    });
+  },
+};

@@ -1,0 +1,214 @@
+import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { join, resolve } from "node:path";
+import { UserError } from "../errors.js";
+import type { Spec } from "../spec.js";
+import type { InvocationResult } from "./api.js";
+import { Emulator } from "./emulator.js";
+import { buildEnv, buildHeaders, timeoutMs } from "./env.js";
+
+/** Exit status of `emulate` when an invocation failed (1 is the CLI's "out of date", 2 usage, 3 internal). */
+export const EXIT_INVOCATION_FAILED = 4;
+
+export interface EmulateOptions {
+  spec: Spec;
+  dir: string;
+  events: string[];
+  serve: boolean;
+  port: number;
+  env: string[];
+  envFile?: string;
+  header: string[];
+  shell?: string;
+  transcript?: string;
+}
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Reads standard input (for `--event -`). */
+  stdin(): Buffer;
+  /** Registers a handler for SIGINT/SIGTERM; returns a function that removes it. */
+  onSignal(handler: () => void): () => void;
+}
+
+export const processIo: Io = {
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+  stdin: () => readFileSync(0),
+  onSignal(handler) {
+    process.once("SIGINT", handler);
+    process.once("SIGTERM", handler);
+    return () => {
+      process.off("SIGINT", handler);
+      process.off("SIGTERM", handler);
+    };
+  },
+};
+
+/** The bootstrap's argv: `dir/bootstrap` itself, or run by the given shell (`dash`, `busybox ash`). */
+export function bootstrapCommand(dir: string, shell: string | undefined): string[] {
+  const file = join(dir, "bootstrap");
+  if (!existsSync(file)) throw new UserError(`${file} does not exist: build the function first (make)`);
+  if (shell !== undefined) {
+    const argv = shell.trim().split(/\s+/).filter(Boolean);
+    if (argv.length === 0) throw new UserError("--shell: give a shell, e.g. --shell dash or --shell 'busybox ash'");
+    return [...argv, file];
+  }
+  try {
+    accessSync(file, constants.X_OK);
+  } catch {
+    throw new UserError(`${file} is not executable: chmod +x it, or run it with --shell`);
+  }
+  if (!statSync(file).isFile()) throw new UserError(`${file} is not a file`);
+  return [file];
+}
+
+function readEvent(name: string, io: Io): Buffer {
+  if (name === "-") return io.stdin();
+  try {
+    return readFileSync(name);
+  } catch (err) {
+    throw new UserError(`--event ${name}: cannot read it (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+}
+
+/** One line about a result, then its body. */
+export function describeResult(label: string, r: InvocationResult, spec: Spec): string {
+  const ms = `${r.ms.toFixed(1)} ms`;
+  switch (r.kind) {
+    case "response":
+      return `== ${label}: response, ${ms}, ${r.body.length} bytes\n${r.body.toString("utf8")}\n`;
+    case "error": {
+      let type = "";
+      try {
+        const parsed = JSON.parse(r.body.toString("utf8")) as Record<string, unknown>;
+        if (typeof parsed[spec.errors.typeField] === "string") type = ` ${String(parsed[spec.errors.typeField])}`;
+      } catch {
+        type = " (body is not JSON)";
+      }
+      return `== ${label}: error${type}, ${ms}\n${r.body.toString("utf8")}\n`;
+    }
+    case "timeout":
+      return `== ${label}: timed out after ${ms}: ${r.reason ?? ""}\n`;
+    case "crash":
+      return `== ${label}: failed: ${r.reason ?? "the bootstrap did not answer"}\n`;
+  }
+}
+
+/**
+ * `fg-bootgen emulate`: runs the function in `dir` against an emulated runtime API, feeds it the
+ * events, prints each result; with `serve`, then answers `POST /invoke` until interrupted.
+ * Throws a UserError with EXIT_INVOCATION_FAILED if any invocation failed.
+ */
+export async function emulate(opts: EmulateOptions, io: Io = processIo): Promise<void> {
+  const { spec } = opts;
+  const dir = resolve(opts.dir);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`--dir ${opts.dir}: not a folder`);
+  const command = bootstrapCommand(dir, opts.shell);
+  const env = buildEnv(spec, dir, opts.envFile, opts.env);
+  const headerValues = buildHeaders(spec, opts.header);
+  const events = opts.events.map((name) => ({ name, body: readEvent(name, io) }));
+  if (events.length === 0 && !opts.serve) throw new UserError("nothing to do: give --event FILE (repeatable; - for stdin) or --serve");
+  const timeout = timeoutMs(spec, env);
+
+  const emulator = new Emulator({
+    spec,
+    dir,
+    command,
+    env,
+    headerValues,
+    timeoutMs: timeout,
+    record: opts.transcript !== undefined,
+    onOutput: (_stream, chunk) => io.err(chunk.toString("utf8")),
+    onLifecycle: (message) => io.err(`emulate: ${message}\n`),
+  });
+  let failed = 0;
+  let total = 0;
+  let server: Server | undefined;
+  let stopped: Promise<void> | undefined;
+  let stop!: () => void;
+  const done = new Promise<void>((r) => (stop = r));
+  const removeSignal = io.onSignal(() => stop());
+
+  const shutdown = () =>
+    (stopped ??= (async () => {
+      removeSignal();
+      if (server) await new Promise<void>((r) => server!.close(() => r()));
+      server?.closeAllConnections();
+      await emulator.stop();
+      if (opts.transcript !== undefined) {
+        writeFileSync(opts.transcript, `${JSON.stringify({ spec: spec.name, entries: emulator.api.transcript }, null, 1)}\n`);
+        io.err(`emulate: wrote the transcript to ${opts.transcript}\n`);
+      }
+    })());
+
+  try {
+    io.err(`emulate: function timeout ${timeout / 1000} s (${spec.env.find((e) => e.timeout)!.name})\n`);
+    await emulator.start();
+    for (const event of events) {
+      const result = await Promise.race([emulator.invoke(event.body), done.then(() => undefined)]);
+      if (!result) break;
+      total++;
+      if (result.kind !== "response") failed++;
+      io.out(describeResult(event.name, result, spec));
+    }
+    if (opts.serve) {
+      server = createServer((req, res) => void invokeOverHttp(req, res, emulator, spec, io, () => total++, () => failed++));
+      await new Promise<void>((resolveListen, reject) => {
+        server!.once("error", (err: NodeJS.ErrnoException) =>
+          reject(new UserError(`--port ${opts.port}: cannot listen (${err.code ?? err.message})`)),
+        );
+        server!.listen(opts.port, "127.0.0.1", () => resolveListen());
+      });
+      const { port } = server.address() as { port: number };
+      io.err(`emulate: serving; try: curl -d @event.json http://127.0.0.1:${port}/invoke  (Ctrl-C stops)\n`);
+      await done;
+    }
+  } finally {
+    await shutdown();
+  }
+  if (!opts.serve && failed > 0) throw new UserError(`${failed} of ${total} invocations failed`, EXIT_INVOCATION_FAILED);
+}
+
+const STATUS: Record<InvocationResult["kind"], number> = { response: 200, error: 500, timeout: 504, crash: 502 };
+
+/** `POST /invoke`: the request body is the event; spec headers in the request go with it. */
+async function invokeOverHttp(
+  req: IncomingMessage,
+  res: ServerResponse,
+  emulator: Emulator,
+  spec: Spec,
+  io: Io,
+  counted: () => void,
+  failed: () => void,
+): Promise<void> {
+  const path = (req.url ?? "/").split("?")[0];
+  if (req.method !== "POST" || path !== "/invoke") {
+    req.resume();
+    const body = "POST the event to /invoke, e.g. curl -d @event.json http://HOST:PORT/invoke\n";
+    res.writeHead(404, { "content-type": "text/plain", "content-length": Buffer.byteLength(body) }).end(body);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const headers: Record<string, string> = {};
+  for (const h of spec.headers) {
+    const v = req.headers[h.name.toLowerCase()];
+    if (!h.requestId && typeof v === "string") headers[h.name] = v;
+  }
+  const result = await emulator.invoke(Buffer.concat(chunks), headers);
+  counted();
+  if (result.kind !== "response") failed();
+  io.out(describeResult(`POST /invoke ${result.requestId}`.trimEnd(), result, spec));
+  const body = result.kind === "response" || result.kind === "error" ? result.body : Buffer.from(`${JSON.stringify({ error: result.reason })}\n`);
+  res
+    .writeHead(STATUS[result.kind], {
+      "content-type": "application/json",
+      "content-length": body.length,
+      "x-fg-result": result.kind,
+      "x-fg-request-id": result.requestId,
+      "x-fg-duration-ms": result.ms.toFixed(1),
+    })
+    .end(body);
+}
