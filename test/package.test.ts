@@ -1,0 +1,42 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { CARGO_TARGET_DIR, LANGS, buildDir, type Lang } from "./support/outputs.js";
+
+/** What each language's function.zip holds: the function needs these files and nothing else. */
+const CONTENTS: Record<Lang, string[]> = {
+  shell: ["bootstrap", "handler.sh"],
+  go: ["bootstrap"],
+  python: ["bootstrap", "fgruntime.py", "handler.py"],
+  rust: ["bootstrap"],
+  node: ["bootstrap", "handler.mjs", "runtime.mjs"],
+};
+
+const scratch = mkdtempSync(join(tmpdir(), "fg-package-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe.each(LANGS)("%s: make package", (lang) => {
+  it("builds function.zip with an executable bootstrap at its root, LF endings, nothing else", () => {
+    const dir = buildDir("default", lang);
+    execFileSync("make", ["-s", "package"], { cwd: dir, env: { ...process.env, CARGO_TARGET_DIR }, stdio: "pipe" });
+    const zip = join(dir, "function.zip");
+    // zipinfo: one line per entry, "-rwxr-xr-x  3.0 unx  1234 tx defN ... name".
+    const lines = execFileSync("unzip", ["-Z", "-1", zip], { encoding: "utf8" }).trim().split("\n").sort();
+    expect(lines).toEqual(CONTENTS[lang]);
+    const listing = execFileSync("unzip", ["-Z", "-s", zip], { encoding: "utf8" });
+    const modeOf = (name: string) => listing.split("\n").find((l) => l.endsWith(` ${name}`))?.split(/\s+/)[0];
+    expect(modeOf("bootstrap")).toBe("-rwxr-xr-x");
+    for (const name of CONTENTS[lang].filter((f) => f !== "bootstrap")) expect(modeOf(name)).toMatch(/^-rw.r-.r-.$/);
+
+    const out = join(scratch, lang);
+    execFileSync("unzip", ["-q", "-o", zip, "-d", out]);
+    for (const name of CONTENTS[lang]) {
+      const bytes = readFileSync(join(out, name));
+      if (!bytes.subarray(0, 4).equals(Buffer.from("\x7fELF", "latin1"))) {
+        expect(bytes.includes("\r"), `${name} has CR line endings`).toBe(false);
+      }
+    }
+  });
+});
