@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { findConfig } from "./config.js";
+import { emulateCommand } from "./emulator/command.js";
 import { EXIT_OK, EXIT_USAGE, UserError } from "./errors.js";
 import { regenerate } from "./regenerate.js";
 import { readSpecSource } from "./spec.js";
@@ -27,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(readSpecSource(undefined).source);
       },
     )
+    .command(emulateCommand)
     .command(
       "$0",
       "Generate (or --check, or --dry-run) runtime folders",
