@@ -1,16 +1,23 @@
-import { jsonLiteral, type Target } from "../target.js";
+import { jsonLiteral, type Target, type TargetFile } from "../target.js";
+
+const files: TargetFile[] = [
+  { template: "runtime.mjs.hbs", path: "runtime.mjs", owner: "generated" },
+  { template: "bootstrap.hbs", path: "bootstrap", owner: "generated", executable: true },
+  { template: "handler.mjs.hbs", path: "handler.mjs", owner: "user" },
+  { template: "Makefile.hbs", path: "Makefile", owner: "generated" },
+  { template: "README.md.hbs", path: "README.md", owner: "generated" },
+];
+
+/** The user-owned module that exports `handler`; runtime.mjs imports it relative to itself. */
+const HANDLER_FILE = files.find((f) => f.owner === "user")!.path;
 
 export const node: Target = {
   lang: "node",
+  // The spec's fields are lowerCamelCase already, which is JavaScript's convention.
   naming: { field: (camel) => camel },
   helpers: { str: jsonLiteral },
-  files: [
-    { template: "runtime.mjs.hbs", path: "runtime.mjs", owner: "generated" },
-    { template: "bootstrap.hbs", path: "bootstrap", owner: "generated", executable: true },
-    { template: "handler.mjs.hbs", path: "handler.mjs", owner: "user" },
-    { template: "Makefile.hbs", path: "Makefile", owner: "generated" },
-    { template: "README.md.hbs", path: "README.md", owner: "generated" },
-  ],
+  files,
+  decorate: () => ({ handlerFile: HANDLER_FILE, handlerModule: `./${HANDLER_FILE}` }),
   async format(path, text) {
     if (!path.endsWith(".mjs")) return text;
     // Loaded on first use only: prettier is the heaviest import and only this target needs it.
