@@ -1,0 +1,100 @@
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { loadSpec, snake } from "../src/spec.js";
+import { LANGS, SPECS, buildDir, type SpecName } from "./support/outputs.js";
+
+/** The generated runtime and the user's scaffold: both must pass every check as generated. */
+const FILES = ["fgruntime.py", "handler.py"];
+
+/**
+ * `ruff check --select ALL` minus rules that conflict with the formatter or make no sense for
+ * generated code. Everything else is on, with a few `# noqa` in the templates, each with a reason.
+ */
+const RUFF_IGNORE = [
+  // Conflicts with `ruff format` (ruff's own documentation says to disable it with the formatter).
+  "COM812",
+  // D203/D211 and D212/D213 are pairs of opposite docstring rules; ruff keeps D211 and D212 and
+  // warns about the other two unless they are ignored.
+  "D203",
+  "D213",
+  // A copyright notice: the generated runtime carries the generator's notice, and handler.py
+  // belongs to the user, who chooses its licence.
+  "CPY001",
+  // Line length is the formatter's job; what it cannot wrap is spec text (its name, header
+  // descriptions, up to 200 characters each) copied into comments and string literals.
+  "E501",
+];
+
+/** The oldest Python the runtime supports: ruff flags any newer syntax or API. */
+const TARGET_VERSION = "py37";
+
+function run(cmd: string, args: string[], cwd: string): { code: number; output: string } {
+  try {
+    const out = execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return { code: 0, output: out };
+  } catch (err) {
+    const e = err as { status: number | null; stdout?: string; stderr?: string; message: string };
+    return { code: e.status ?? -1, output: `${e.stdout ?? ""}${e.stderr ?? ""}` || e.message };
+  }
+}
+
+describe.runIf(LANGS.includes("python")).each(Object.keys(SPECS) as SpecName[])("python lint, %s spec", (specName) => {
+  const dir = buildDir(specName, "python");
+  const { spec } = loadSpec(SPECS[specName]);
+
+  it("is formatted: ruff format --check", () => {
+    const { code, output } = run("ruff", ["format", "--isolated", "--no-cache", "--check", "--diff", ...FILES], dir);
+    expect(code, output).toBe(0);
+  });
+
+  it("passes ruff check --select ALL", () => {
+    const args = ["check", "--isolated", "--no-cache", "--select", "ALL", "--ignore", RUFF_IGNORE.join(","), "--target-version", TARGET_VERSION];
+    const { code, output } = run("ruff", [...args, ...FILES], dir);
+    expect(code, output).toBe(0);
+  });
+
+  it("passes mypy --strict", () => {
+    // No config file and no cache: the verdict depends on the files alone, and the folder stays clean.
+    const { code, output } = run("mypy", ["--strict", "--config-file=", "--cache-dir=/dev/null", ...FILES], dir);
+    expect(code, output).toBe(0);
+  });
+
+  it("loads: the modules import, and the context has the spec's fields", () => {
+    // Introspects the imported modules and prints what the test compares with the spec.
+    const probe = [
+      "import dataclasses, json, sys",
+      "import fgruntime, handler",
+      "assert callable(handler.handler)",
+      "assert issubclass(fgruntime.HandlerError, Exception)",
+      "e = fgruntime.HandlerError('T', 'M')",
+      "ctx = [(f.name, f.repr) for f in dataclasses.fields(fgruntime.Context)]",
+      "fn = [f.name for f in dataclasses.fields(fgruntime.Function)]",
+      "print(json.dumps({'context': ctx, 'function': fn, 'error': [e.error_type, e.message],",
+      "  'types': [fgruntime.ERROR_TYPE_HANDLER, fgruntime.ERROR_TYPE_PANIC, fgruntime.ERROR_TYPE_RESPONSE_TOO_LARGE],",
+      "  'max': fgruntime.MAX_RESPONSE_BYTES}))",
+    ].join("\n");
+    const { code, output } = run("python3", ["-c", probe], dir);
+    expect(code, output).toBe(0);
+    const got = JSON.parse(output) as { context: [string, boolean][]; function: string[]; error: string[]; types: string[]; max: number };
+    const headers = spec.headers.filter((h) => !h.requestId);
+    expect(got.context).toEqual([
+      ["request_id", true],
+      ...headers.map((h) => [snake(h.field), !h.secret]),
+      ["function", true],
+      ["deadline", true],
+    ]);
+    expect(got.function).toEqual(spec.env.map((e) => snake(e.field)));
+    expect(got.error).toEqual(["T", "M"]);
+    const { handler, panic, responseTooLarge } = spec.errors.types;
+    expect(got.types).toEqual([handler, panic, responseTooLarge]);
+    expect(got.max).toBe(spec.limits.maxResponseBytes);
+  });
+
+  it("loads with the interpreter bootstrap starts, as the main script", () => {
+    // bootstrap runs fgruntime.py as __main__; without the API address it must say so and exit 1.
+    const python = run("sh", ["-c", "[ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3"], dir).output.trim();
+    const { code, output } = run("env", ["-u", spec.apiAddressEnv, python, "fgruntime.py"], dir);
+    expect(code, output).toBe(1);
+    expect(output).toMatch(new RegExp(`^fgruntime: ${spec.apiAddressEnv} is not set`));
+  });
+});
