@@ -8,16 +8,19 @@ import type { TranscriptEntry, UntimedEntry } from "./transcript.js";
 export interface InvocationResult {
   requestId: string;
   /**
-   * response / error: the function posted to that endpoint. timeout: no answer within the
-   * function's timeout. crash: the bootstrap exited (or could not be kept running) before answering.
+   * response / error: the function posted to that endpoint (and the API took it). timeout: no
+   * answer within the function's timeout. crash: the bootstrap exited (or could not be kept
+   * running) before answering. unanswered: the runtime asked for the next event without a
+   * successful answer to this one (e.g. it gave up after its POST failed).
    */
-  kind: "response" | "error" | "timeout" | "crash";
+  kind: "response" | "error" | "timeout" | "crash" | "unanswered";
+  /** The answer's body; for unanswered, the body of the last (failed) POST if there was one. */
   body: Buffer;
   /** Milliseconds from handing the event out to receiving the answer (or giving up). */
   ms: number;
-  /** Status the API answered the function's POST with (202, or an injected fault's status). */
+  /** Status of the last POST the API rejected with an injected fault (0: connection reset). */
   postStatus?: number;
-  /** For timeout and crash: what happened, in words. */
+  /** For timeout, crash and unanswered: what happened, in words. */
   reason?: string;
 }
 
@@ -30,8 +33,15 @@ export type GetFault =
   /** Answer at once with 200 and a synthetic event, but without the request-ID header. */
   | { kind: "noRequestId" };
 
-/** A fault injected into the answer to one response or error POST. */
-export type PostFault = { kind: "status"; status: number } | { kind: "reset" };
+/**
+ * A fault injected into the answer to one response or error POST. Either way the API has not
+ * taken the answer: the invocation stays open, and a retried POST is accepted.
+ */
+export type PostFault =
+  /** Read the body, then answer with this status. */
+  | { kind: "status"; status: number }
+  /** Reset the connection (TCP RST) as soon as the request arrives, before reading the body. */
+  | { kind: "reset" };
 
 export interface ApiOptions {
   /** Keep a transcript of every request and answer, bodies included (off: counters only). */
@@ -50,6 +60,9 @@ interface Pending {
   event: Buffer;
   headers: Record<string, string> | undefined;
   sentAt: number;
+  /** Status of the last POST for it that the API rejected with a fault (0: reset). */
+  faultStatus?: number;
+  faultBody?: Buffer;
   resolve(result: InvocationResult): void;
 }
 
@@ -74,6 +87,8 @@ export class RuntimeApi {
   gets = 0;
   /** Response and error POSTs received, rejected ones included. */
   posts = 0;
+  /** Requests answered with a 4xx for a protocol mistake (unknown path, second GET, unknown or answered ID). */
+  rejected = 0;
   /** Called when an event is handed out (the emulator arms the function's timeout here). */
   onDispatch: ((requestId: string) => void) | undefined;
 
@@ -291,6 +306,7 @@ export class RuntimeApi {
       }
     }
     req.resume();
+    this.rejected++;
     this.reply(res, 404, `no such endpoint: ${req.method} ${path}`);
     if (this.record) this.transcript.push({ t: this.now(), type: "other", method: req.method ?? "", path, status: 404 });
   }
@@ -305,9 +321,12 @@ export class RuntimeApi {
   private next(req: IncomingMessage, res: ServerResponse): void {
     req.resume();
     const n = ++this.gets;
+    // One instance runs one invocation at a time: asking for the next means giving up on this one.
+    if (this.inFlight.size > 0) this.unanswered();
     const fault = this.getFaults[n];
     if (fault) return this.faultGet(n, fault, req, res);
     if (this.waiting && !this.waiting.destroyed) {
+      this.rejected++;
       this.reply(res, 409, "another next-invocation request is already waiting: one instance fetches one event at a time");
       if (this.record) this.transcript.push({ t: this.now(), type: "get", status: 409 });
       return;
@@ -317,6 +336,16 @@ export class RuntimeApi {
       if (this.waiting === res) this.waiting = undefined;
     });
     this.dispatch();
+  }
+
+  private unanswered(): void {
+    for (const [requestId, p] of this.inFlight) {
+      this.inFlight.delete(requestId);
+      const after = p.faultStatus === undefined ? "" : p.faultStatus === 0 ? " after its POST was reset" : ` after its POST got ${p.faultStatus}`;
+      const reason = `the runtime asked for the next event without answering this one${after}`;
+      if (this.record) this.transcript.push({ t: this.now(), type: "unanswered", requestId, reason });
+      p.resolve({ requestId, kind: "unanswered", body: p.faultBody ?? Buffer.alloc(0), ms: performance.now() - p.sentAt, postStatus: p.faultStatus, reason });
+    }
   }
 
   private faultGet(n: number, fault: GetFault, req: IncomingMessage, res: ServerResponse): void {
@@ -331,7 +360,8 @@ export class RuntimeApi {
     const fault = this.postFaults[n];
     if (fault?.kind === "reset") {
       if (this.record) this.transcript.push({ t: this.now(), type: "post", kind, requestId, status: 0, fault: "reset" });
-      this.afterPost(kind, requestId, Buffer.alloc(0), 0, true);
+      const pending = this.inFlight.get(requestId);
+      if (pending) pending.faultStatus = 0;
       return resetSocket(req.socket);
     }
     let first: Buffer | undefined;
@@ -352,21 +382,22 @@ export class RuntimeApi {
         this.reply(res, status, "");
       } else {
         status = state === 2 ? 409 : 404;
+        this.rejected++;
         this.reply(res, status, state === 2 ? `request ID ${requestId} was already answered (or timed out)` : `request ID ${requestId} is unknown: it was never handed out`);
       }
       if (this.record) {
         this.transcript.push({ t: this.now(), type: "post", kind, requestId, status, body: body.toString("utf8"), bytes: body.length, ...(fault ? { fault: "status" } : {}) });
       }
-      if (state === 1) this.afterPost(kind, requestId, body, status, false);
+      if (state !== 1) return;
+      const pending = this.inFlight.get(requestId)!;
+      if (fault) {
+        pending.faultStatus = status;
+        pending.faultBody = body;
+        return;
+      }
+      this.inFlight.delete(requestId);
+      pending.resolve({ requestId, kind, body, ms: performance.now() - pending.sentAt, postStatus: pending.faultStatus });
     });
-  }
-
-  /** Settles the invocation a POST was about, whatever the API answered it. */
-  private afterPost(kind: "response" | "error", requestId: string, body: Buffer, status: number, reset: boolean): void {
-    const pending = this.inFlight.get(requestId);
-    if (!pending) return;
-    this.inFlight.delete(requestId);
-    pending.resolve({ requestId, kind, body, ms: performance.now() - pending.sentAt, postStatus: reset ? 0 : status });
   }
 }
 

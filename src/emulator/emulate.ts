@@ -93,6 +93,8 @@ export function describeResult(label: string, r: InvocationResult, spec: Spec): 
       return `== ${label}: timed out after ${ms}: ${r.reason ?? ""}\n`;
     case "crash":
       return `== ${label}: failed: ${r.reason ?? "the bootstrap did not answer"}\n`;
+    case "unanswered":
+      return `== ${label}: unanswered, ${ms}: ${r.reason ?? ""}\n`;
   }
 }
 
@@ -171,7 +173,7 @@ export async function emulate(opts: EmulateOptions, io: Io = processIo): Promise
   if (!opts.serve && failed > 0) throw new UserError(`${failed} of ${total} invocations failed`, EXIT_INVOCATION_FAILED);
 }
 
-const STATUS: Record<InvocationResult["kind"], number> = { response: 200, error: 500, timeout: 504, crash: 502 };
+const STATUS: Record<InvocationResult["kind"], number> = { response: 200, error: 500, timeout: 504, crash: 502, unanswered: 502 };
 
 /** `POST /invoke`: the request body is the event; spec headers in the request go with it. */
 async function invokeOverHttp(

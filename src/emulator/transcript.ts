@@ -30,7 +30,7 @@ export type TranscriptEntry =
       fault?: "status" | "reset";
     }
   | { t: number; type: "other"; method: string; path: string; status: number }
-  | { t: number; type: "timeout" | "crash"; requestId: string; reason: string }
+  | { t: number; type: "timeout" | "crash" | "unanswered"; requestId: string; reason: string }
   | { t: number; type: "start"; pid: number | undefined }
   | { t: number; type: "exit"; code: number | null; signal: string | null; expected: boolean }
   | { t: number; type: "kill"; signal: string; why: string }
@@ -75,7 +75,9 @@ export function normalize(entries: readonly TranscriptEntry[], spec: Spec): Norm
         break;
       }
       case "post": {
-        const body = e.kind === "error" ? normalError(e.body, spec) : normalBody(e.body, e.bytes);
+        let body = e.kind === "error" ? normalError(e.body, spec) : normalBody(e.body, e.bytes);
+        // A handler may echo its request ID: that varies too.
+        if (typeof body === "string") for (const [raw, name] of ids) body = (body as string).split(raw).join(name);
         out.push(clean({ type: "post", kind: e.kind, requestId: id(e.requestId), status: e.status, fault: e.fault, body }));
         break;
       }
@@ -84,13 +86,15 @@ export function normalize(entries: readonly TranscriptEntry[], spec: Spec): Norm
         break;
       case "timeout":
       case "crash":
+      case "unanswered":
         out.push({ type: e.type, requestId: id(e.requestId) });
         break;
       case "start":
         out.push({ type: "start" });
         break;
       case "exit":
-        out.push(clean({ type: "exit", code: e.code ?? undefined, signal: e.signal ?? undefined, expected: e.expected }));
+        // How a process ends when told to (SIGTERM: by the signal, or a trap's status) is its own affair.
+        out.push(e.expected ? { type: "exit", expected: true } : clean({ type: "exit", code: e.code ?? undefined, signal: e.signal ?? undefined, expected: false }));
         break;
       case "kill":
         out.push({ type: "kill", signal: e.signal, why: e.why });
