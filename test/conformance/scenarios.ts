@@ -322,6 +322,34 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: "log-lines",
+    async run(v, start) {
+      // Every failure the runtime itself sees, each of which must be logged: to stderr, one
+      // line each, as "fgruntime: [<request id>] <message>" (docs/handler-api.md).
+      const memory = spec.env.find((e) => e.type === "integer" && !e.timeout)!;
+      const s = await start({
+        handler: "scaffold",
+        env: { ...conformanceEnv(spec, ""), [memory.name]: "lots" },
+        getFaults: { 1: { kind: "status", status: 500 }, 2: { kind: "noRequestId" } },
+        postFaults: { 1: { kind: "status", status: 500 } },
+      });
+      const a = await s.invoke(ok(1));
+      const b = await s.invoke("{not json");
+      expectResponse(await s.invoke(ok(2)), envelope(ok(2)), s);
+      await waitFor(() => s.stderr().includes(b.requestId), 2000);
+      const lines = s.stderr().split("\n").filter((l) => l !== "");
+      const bad = lines.filter((l) => !/^fgruntime: /.test(l));
+      expect(bad, `lines not of the form "fgruntime: [<request id>] <message>":\n${lines.join("\n")}`).toEqual([]);
+      for (const id of [a.requestId, b.requestId]) {
+        expect(lines.some((l) => l.startsWith(`fgruntime: [${id}] `)), `a line for ${id}:\n${lines.join("\n")}`).toBe(true);
+      }
+      expect(lines.some((l) => l.includes(memory.name)), "a warning about the unparsable variable").toBe(true);
+      expect(lines.filter((l) => l.includes("500")).length, "the failed GET and the failed POST").toBeGreaterThanOrEqual(2);
+      expect(s.stdout(), "the runtime writes nothing to stdout").toBe("");
+      return s.normalized();
+    },
+  },
+  {
     name: "secrets",
     async run(v, start) {
       // Every path that logs: a handler printing its context, failures, a bad GET, a failed POST.

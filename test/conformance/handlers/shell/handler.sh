@@ -1,0 +1,65 @@
+# shellcheck shell=sh
+# The conformance suite's test handler (replaces the scaffold's handler.sh in a copy of the build).
+# The event chooses what it does: {"op":"throw"}, {"op":"panic"}, {"op":"exit"},
+# {"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"}; anything else is echoed as is.
+# (The shell handler API has no explicit errorType, so there is no "typed".)
+
+handler() {
+	# Read the whole event, trailing newlines included.
+	event=$(
+		cat
+		printf x
+	)
+	event=${event%x}
+	case $event in
+	*'"op":"throw"'*)
+		echo "thrown by the test handler" >&2
+		return 1
+		;;
+	*'"op":"panic"'*)
+		# Killed by a signal (exit status 137): the runtime's "panic".
+		echo "panicked in the test handler" >&2
+		sh -c 'kill -s KILL $PPID'
+		;;
+	*'"op":"exit"'*)
+		exit 3
+		;;
+	*'"op":"sleep"'*)
+		ms=${event#*'"ms":'}
+		ms=${ms%%[!0-9]*}
+		sleep "$((ms / 1000))"
+		printf slept
+		;;
+	*'"op":"context"'*)
+		now=$(date +%s%3N)
+		case $now in *N) now=$(($(date +%s) * 1000)) ;; esac
+		remaining=
+		if [ -n "${FG_DEADLINE_MS:-}" ]; then remaining=$((FG_DEADLINE_MS - now)); fi
+		printf 'requestId\t%s\n' "${FG_REQUEST_ID-}"
+		printf 'accessKey\t%s\n' "${FG_ACCESS_KEY-}"
+		printf 'authToken\t%s\n' "${FG_AUTH_TOKEN-}"
+		printf 'invokeType\t%s\n' "${FG_INVOKE_TYPE-}"
+		printf 'secretKey\t%s\n' "${FG_SECRET_KEY-}"
+		printf 'securityToken\t%s\n' "${FG_SECURITY_TOKEN-}"
+		printf 'projectId\t%s\n' "${RUNTIME_PROJECT_ID-}"
+		printf 'functionName\t%s\n' "${RUNTIME_FUNC_NAME-}"
+		printf 'functionVersion\t%s\n' "${RUNTIME_FUNC_VERSION-}"
+		printf 'package\t%s\n' "${RUNTIME_PACKAGE-}"
+		printf 'handler\t%s\n' "${RUNTIME_HANDLER-}"
+		printf 'timeoutSeconds\t%s\n' "${RUNTIME_TIMEOUT-}"
+		printf 'userData\t%s\n' "${RUNTIME_USERDATA-}"
+		printf 'cpu\t%s\n' "${RUNTIME_CPU-}"
+		printf 'memoryMb\t%s\n' "${RUNTIME_MEMORY-}"
+		printf 'codeRoot\t%s\n' "${RUNTIME_CODE_ROOT-}"
+		printf 'remainingMs\t%s\n' "$remaining"
+		;;
+	*'"op":"log"'*)
+		# Shell has no redacting type: a handler logs what it chooses (never the secrets).
+		echo "context: request ${FG_REQUEST_ID-} invoked ${FG_INVOKE_TYPE-} access key ${FG_ACCESS_KEY-}" >&2
+		printf logged
+		;;
+	*)
+		printf '%s' "$event"
+		;;
+	esac
+}
