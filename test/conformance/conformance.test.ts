@@ -1,6 +1,6 @@
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { checkGolden } from "./golden.js";
-import { CI, Session, VARIANTS, missingTool, testBuild, type SessionOptions, type Variant } from "./harness.js";
+import { CI, Session, VARIANTS, missingTool, removeWork, testBuild, type SessionOptions, type Variant } from "./harness.js";
 import { ALT_SCENARIOS, SCENARIOS, type Scenario } from "./scenarios.js";
 
 /**
@@ -11,6 +11,7 @@ import { ALT_SCENARIOS, SCENARIOS, type Scenario } from "./scenarios.js";
 afterEach(async () => {
   await Session.stopAll();
 });
+afterAll(removeWork);
 
 describe.each(VARIANTS)("conformance: $id", (variant: Variant) => {
   const missing = missingTool(variant);

@@ -1,7 +1,7 @@
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { request, type IncomingHttpHeaders } from "node:http";
 import { basename, join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { RuntimeApi } from "../../src/emulator/api.js";
 import { emulate, EXIT_INVOCATION_FAILED, type Io } from "../../src/emulator/emulate.js";
 import { Emulator } from "../../src/emulator/emulator.js";
@@ -10,7 +10,7 @@ import { normalize } from "../../src/emulator/transcript.js";
 import { UserError } from "../../src/errors.js";
 import { loadSpec } from "../../src/spec.js";
 import { ROOT } from "../support/outputs.js";
-import { WORK } from "./harness.js";
+import { WORK, removeWork } from "./harness.js";
 
 /** The emulator's own behaviour, against a tiny fake runtime (test/conformance/fake-bootstrap.mjs). */
 const { spec } = loadSpec();
@@ -18,6 +18,7 @@ const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   await Promise.all(cleanup.splice(0).map((f) => f()));
 });
+afterAll(removeWork);
 
 let fakeCount = 0;
 function fakeFunction(): string {

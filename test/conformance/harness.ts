@@ -56,9 +56,11 @@ export const SPEC: Record<SpecName, Spec> = {
   alt: loadSpec(SPECS.alt).spec,
 };
 
-/** A scratch folder for this test run, removed at exit. */
+/** A scratch folder for this test file; removeWork() in afterAll (workers may not see "exit"). */
 export const WORK = mkdtempSync(join(tmpdir(), "fg-conformance-"));
-process.once("exit", () => rmSync(WORK, { recursive: true, force: true }));
+export function removeWork(): void {
+  rmSync(WORK, { recursive: true, force: true });
+}
 
 const HANDLER_FILES: Record<Lang, string> = {
   go: "main.go",
