@@ -69,13 +69,17 @@ describe.runIf(LANGS.includes("python")).each(Object.keys(SPECS) as SpecName[])(
       "e = fgruntime.HandlerError('T', 'M')",
       "ctx = [(f.name, f.repr) for f in dataclasses.fields(fgruntime.Context)]",
       "fn = [f.name for f in dataclasses.fields(fgruntime.Function)]",
-      "print(json.dumps({'context': ctx, 'function': fn, 'error': [e.error_type, e.message],",
+      // The runtime loads http.client without ssl; the handler's own import gets TLS.
+      "tls = ['ssl' in sys.modules]",
+      "import http.client",
+      "tls.append(hasattr(http.client, 'HTTPSConnection'))",
+      "print(json.dumps({'context': ctx, 'function': fn, 'error': [e.error_type, e.message], 'tls': tls,",
       "  'types': [fgruntime.ERROR_TYPE_HANDLER, fgruntime.ERROR_TYPE_PANIC, fgruntime.ERROR_TYPE_RESPONSE_TOO_LARGE],",
       "  'max': fgruntime.MAX_RESPONSE_BYTES}))",
     ].join("\n");
     const { code, output } = run("python3", ["-c", probe], dir);
     expect(code, output).toBe(0);
-    const got = JSON.parse(output) as { context: [string, boolean][]; function: string[]; error: string[]; types: string[]; max: number };
+    const got = JSON.parse(output) as { context: [string, boolean][]; function: string[]; error: string[]; tls: boolean[]; types: string[]; max: number };
     const headers = spec.headers.filter((h) => !h.requestId);
     expect(got.context).toEqual([
       ["request_id", true],
@@ -85,15 +89,20 @@ describe.runIf(LANGS.includes("python")).each(Object.keys(SPECS) as SpecName[])(
     ]);
     expect(got.function).toEqual(spec.env.map((e) => snake(e.field)));
     expect(got.error).toEqual(["T", "M"]);
+    expect(got.tls, "ssl loaded by fgruntime / HTTPS in the handler's http.client").toEqual([false, true]);
     const { handler, panic, responseTooLarge } = spec.errors.types;
     expect(got.types).toEqual([handler, panic, responseTooLarge]);
     expect(got.max).toBe(spec.limits.maxResponseBytes);
   });
 
-  it("loads with the interpreter bootstrap starts, as the main script", () => {
-    // bootstrap runs fgruntime.py as __main__; without the API address it must say so and exit 1.
-    const python = run("sh", ["-c", "[ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3"], dir).output.trim();
-    const { code, output } = run("env", ["-u", spec.apiAddressEnv, python, "fgruntime.py"], dir);
+  it("starts: ./bootstrap without the API address says so and exits 1", () => {
+    const { code, output } = run("env", ["-u", spec.apiAddressEnv, "./bootstrap"], dir);
+    expect(code, output).toBe(1);
+    expect(output).toMatch(new RegExp(`^fgruntime: ${spec.apiAddressEnv} is not set`));
+  });
+
+  it("starts as a script too: python3 fgruntime.py", () => {
+    const { code, output } = run("env", ["-u", spec.apiAddressEnv, "python3", "fgruntime.py"], dir);
     expect(code, output).toBe(1);
     expect(output).toMatch(new RegExp(`^fgruntime: ${spec.apiAddressEnv} is not set`));
   });
