@@ -125,7 +125,7 @@ export async function regenerate(opts: RegenerateOptions): Promise<number> {
           const what = s.action === "create" ? "missing" : s.action === "delete" ? "stale" : "changed";
           out(`  ${what} ${s.path}${s.reason ? ` (${s.reason})` : ""}\n`);
         }
-        for (const s of todo) out(`${unifiedDiff(s, colour)}\n`);
+        for (const s of todo) out(`${await unifiedDiff(s, colour)}\n`);
       }
       if (stale.length > 0) out("Regenerate with: npx fg-bootgen (same flags, without --check)\n");
     }
@@ -141,7 +141,7 @@ export async function regenerate(opts: RegenerateOptions): Promise<number> {
   const blocked = plans.flatMap((p) => conflicts(p.steps).map((s) => ({ p, s })));
   if (blocked.length > 0) {
     if (opts.json) out(toJson("generate", false, reports));
-    else for (const { s } of blocked) process.stderr.write(`${unifiedDiff(s, useColour(process.stderr))}\n`);
+    else for (const { s } of blocked) process.stderr.write(`${await unifiedDiff(s, useColour(process.stderr))}\n`);
     const names = blocked.map(({ p, s }) => `${join(p.dir, s.path)} ${s.reason ?? ""}`.trim());
     throw new UserError(`stopped before writing anything: ${names.join("; ")}. Move your change into your own files (diff above), or rerun with --force to overwrite`);
   }

@@ -1,4 +1,3 @@
-import { createTwoFilesPatch } from "diff";
 import type { Step } from "./plan.js";
 
 export interface TargetReport {
@@ -28,7 +27,10 @@ const ACTION_COLOUR: Record<Step["action"], Colour> = {
   conflict: "red",
 };
 
-export function unifiedDiff(step: Step, colour: boolean): string {
+/** A unified diff of what is on disk against what would be written. */
+export async function unifiedDiff(step: Step, colour: boolean): Promise<string> {
+  // Loaded on first use: only --check and a conflict show diffs, and a plain run should start fast.
+  const { createTwoFilesPatch } = await import("diff");
   const paint = painter(colour);
   const patch = createTwoFilesPatch(`a/${step.path}`, `b/${step.path}`, step.current ?? "", step.next ?? "", undefined, undefined, { context: 3 });
   return patch
