@@ -13,8 +13,10 @@ const CLIPPY = ["clippy", "--locked", "--release", "--", "-D", "warnings", "-W",
 
 describe.skipIf(!LANGS.includes("rust")).each(Object.keys(SPECS) as SpecName[])("rust output, %s spec", (spec) => {
   const dir = buildDir(spec, "rust");
-  // The builds share one target folder (as global setup's make did), so nothing is compiled twice.
-  const env = { CARGO_TARGET_DIR };
+  // One target folder per spec: cargo keys a build by package name and version, so in one folder
+  // shared by the two outputs (both packages are bootstrap 0.1.0) the second clippy run would find
+  // the first one's verdict fresh and lint nothing.
+  const env = { CARGO_TARGET_DIR: join(CARGO_TARGET_DIR, `clippy-${spec}`) };
 
   it("is rustfmt-formatted: cargo fmt --check", () => {
     const r = check("cargo", ["fmt", "--check"], dir, env);
