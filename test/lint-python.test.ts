@@ -77,7 +77,8 @@ describe.runIf(LANGS.includes("python")).each(Object.keys(SPECS) as SpecName[])(
       "  'types': [fgruntime.ERROR_TYPE_HANDLER, fgruntime.ERROR_TYPE_PANIC, fgruntime.ERROR_TYPE_RESPONSE_TOO_LARGE],",
       "  'max': fgruntime.MAX_RESPONSE_BYTES}))",
     ].join("\n");
-    const { code, output } = run("python3", ["-c", probe], dir);
+    // -S as ./bootstrap runs it: no site-packages (and no .pth file) loads anything first.
+    const { code, output } = run("python3", ["-S", "-c", probe], dir);
     expect(code, output).toBe(0);
     const got = JSON.parse(output) as { context: [string, boolean][]; function: string[]; error: string[]; tls: boolean[]; types: string[]; max: number };
     const headers = spec.headers.filter((h) => !h.requestId);
@@ -93,6 +94,13 @@ describe.runIf(LANGS.includes("python")).each(Object.keys(SPECS) as SpecName[])(
     const { handler, panic, responseTooLarge } = spec.errors.types;
     expect(got.types).toEqual([handler, panic, responseTooLarge]);
     expect(got.max).toBe(spec.limits.maxResponseBytes);
+  });
+
+  it("bootstrap passes shellcheck and parses under sh", () => {
+    const check = run("shellcheck", ["bootstrap"], dir);
+    expect(check.code, check.output).toBe(0);
+    const parse = run("sh", ["-n", "bootstrap"], dir);
+    expect(parse.code, parse.output).toBe(0);
   });
 
   it("starts: ./bootstrap without the API address says so and exits 1", () => {
