@@ -31,10 +31,16 @@ handler() {
 		printf slept
 		;;
 	*'"op":"context"'*)
-		now=$(date +%s%3N)
-		case $now in *N) now=$(($(date +%s) * 1000)) ;; esac
+		# The runtime's helper when it has one, else FG_DEADLINE_MS against the clock.
 		remaining=
-		if [ -n "${FG_DEADLINE_MS:-}" ]; then remaining=$((FG_DEADLINE_MS - now)); fi
+		if command -v fg_remaining_ms >/dev/null 2>&1; then
+			remaining=$(fg_remaining_ms) || remaining=
+		fi
+		if [ -z "$remaining" ] && [ -n "${FG_DEADLINE_MS:-}" ]; then
+			now=$(date +%s%3N)
+			case $now in *N) now=$(($(date +%s) * 1000)) ;; esac
+			remaining=$((FG_DEADLINE_MS - now))
+		fi
 		printf 'requestId\t%s\n' "${FG_REQUEST_ID-}"
 		printf 'accessKey\t%s\n' "${FG_ACCESS_KEY-}"
 		printf 'authToken\t%s\n' "${FG_AUTH_TOKEN-}"
