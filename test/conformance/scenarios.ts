@@ -394,6 +394,21 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: "big-headers",
+    async run(v, start) {
+      // IAM tokens are long: 16 KiB in each secret header (48 KiB of headers) reach the handler intact.
+      const headers = conformanceHeaders(spec);
+      for (const h of spec.headers.filter((x) => x.secret)) headers[h.name] = `${headers[h.name]}-${"T".repeat(16 << 10)}`;
+      const s = await start({ handler: "test", headers });
+      const r = await s.invoke('{"op":"context"}');
+      expect(r.kind, s.tail()).toBe("response");
+      const seen = parseLines(r.body.toString("utf8"));
+      for (const h of spec.headers.filter((x) => x.secret)) expect(seen[h.field] === headers[h.name], `${h.name} intact`).toBe(true);
+      expectResponse(await s.invoke(ok(1)), ok(1), s);
+      return s.normalized().map((e) => (e.type === "post" && e.requestId === "<id1>" ? { ...e, body: "<context>" } : e));
+    },
+  },
+  {
     name: "context-defaults",
     async run(v, start) {
       // No spec variable set, except one integer that does not parse: defaults, a warning, no exit.
