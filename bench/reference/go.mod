@@ -1,0 +1,3 @@
+module fgbench/reference
+
+go 1.22
