@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { GetFault, InvocationResult, PostFault } from "../../src/emulator/api.js";
 import { Emulator } from "../../src/emulator/emulator.js";
+import { groupMembers, rssKiB } from "../../src/emulator/instance.js";
 import { normalize, type NormalEntry } from "../../src/emulator/transcript.js";
 import { loadSpec, type Spec } from "../../src/spec.js";
 import { CARGO_TARGET_DIR, LANGS, ROOT, SPECS, buildDir, type Lang, type SpecName } from "../support/outputs.js";
@@ -130,6 +131,8 @@ export interface SessionOptions {
   /** Replaces the spec variables of conformanceEnv entirely when given. */
   env?: Record<string, string>;
   headers?: Record<string, string>;
+  /** The function's timeout (RUNTIME_TIMEOUT and the emulator's limit); default 30 s. */
+  timeoutSeconds?: number;
   timeoutMs?: number;
   record?: boolean;
   getFaults?: Record<number, GetFault>;
@@ -162,12 +165,13 @@ export class Session {
     this.dir = opts.handler === "test" ? testBuild(variant.lang) : buildDir(specName, variant.lang);
     // A private TMPDIR, to see whether the runtime leaves files behind.
     this.tmp = mkdtempSync(join(WORK, `tmp-${variant.id}-`));
-    const env = {
+    const env: Record<string, string> = {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
       HOME: process.env.HOME ?? "/root",
       TMPDIR: this.tmp,
       ...(opts.env ?? conformanceEnv(this.spec, this.dir)),
     };
+    if (opts.timeoutSeconds !== undefined) env[this.spec.env.find((e) => e.timeout)!.name] = String(opts.timeoutSeconds);
     const headerValues = opts.headers ?? conformanceHeaders(this.spec);
     this.secrets = Object.values(secretValues(this.spec));
     const bootstrap = join(this.dir, "bootstrap");
@@ -177,7 +181,7 @@ export class Session {
       command: variant.shell ? [...variant.shell, bootstrap] : [bootstrap],
       env,
       headerValues,
-      timeoutMs: opts.timeoutMs ?? 30_000,
+      timeoutMs: opts.timeoutMs ?? (opts.timeoutSeconds ?? 30) * 1000,
       record: opts.record ?? true,
       getFaults: opts.getFaults,
       postFaults: opts.postFaults,
@@ -219,6 +223,23 @@ export class Session {
   /** The pid of the bootstrap's current process. */
   get pid(): number | undefined {
     return this.emu.instance?.pid;
+  }
+
+  /** Runs `work` while sampling the resident memory of the bootstrap's whole process group; peak KiB. */
+  async peakRss<T>(work: Promise<T>): Promise<{ result: T; peakKiB: number }> {
+    let peakKiB = 0;
+    const sample = () => {
+      const pid = this.pid;
+      if (pid === undefined) return;
+      const kib = groupMembers(pid).reduce((sum, p) => sum + (rssKiB(p) ?? 0), 0);
+      if (kib > peakKiB) peakKiB = kib;
+    };
+    const timer = setInterval(sample, 25);
+    try {
+      return { result: await work, peakKiB };
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   /** Files the runtime left in its private TMPDIR. */
