@@ -9,7 +9,7 @@ import { groupMembers } from "../../src/emulator/instance.js";
 import { normalize } from "../../src/emulator/transcript.js";
 import { UserError } from "../../src/errors.js";
 import { loadSpec } from "../../src/spec.js";
-import { ROOT } from "../support/outputs.js";
+import { ROOT, runCli } from "../support/outputs.js";
 import { WORK, removeWork } from "./harness.js";
 
 /** The emulator's own behaviour, against a tiny fake runtime (test/conformance/fake-bootstrap.mjs). */
@@ -291,6 +291,24 @@ describe("fg-bootgen emulate", () => {
     await expect(emulate({ ...base, events: [] }, impl)).rejects.toThrow(/nothing to do/);
     chmodSync(join(dir, "bootstrap"), 0o644);
     await expect(emulate(base, impl)).rejects.toThrow(/is not executable/);
+  });
+});
+
+describe("fg-bootgen emulate, the real CLI", () => {
+  it("exits 4 when an invocation failed, 0 when none did, 2 on a usage error", () => {
+    const dir = fakeFunction();
+    writeFileSync(join(dir, "ok.json"), '{"ok":true}');
+    writeFileSync(join(dir, "bad.json"), '{"fail":"nope"}');
+    const failed = runCli(["emulate", "--dir", dir, "--shell", "sh", "--event", join(dir, "ok.json"), "--event", join(dir, "bad.json")]);
+    expect(failed.code, failed.stderr).toBe(EXIT_INVOCATION_FAILED);
+    expect(failed.stdout).toContain('{"ok":true}');
+    expect(failed.stdout).toContain("error Fake.Error");
+    const fine = runCli(["emulate", "--dir", dir, "--event", "-"], { input: '{"from":"stdin"}' });
+    expect(fine.code, fine.stderr).toBe(0);
+    expect(fine.stdout).toMatch(/^== -: response, [\d.]+ ms, 17 bytes\n\{"from":"stdin"\}\n$/);
+    const usage = runCli(["emulate", "--dir", join(dir, "nope")]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("not a folder");
   });
 });
 
