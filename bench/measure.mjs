@@ -116,6 +116,13 @@ export async function coldStart(ctx, loop) {
   }
 }
 
+/** The floor under every cold start: milliseconds from spawning /bin/true to its exit. */
+export async function spawnFloor() {
+  const t0 = performance.now();
+  await start(["/bin/true"], { cwd: "/", env: {} }).exited;
+  return performance.now() - t0;
+}
+
 /** Wall time of one process run to completion, in ms (it must exit 0). */
 function timed(argv, cwd) {
   const t0 = performance.now();

@@ -6,9 +6,9 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildLang, buildReference, CLI, LANGS, realPythonDir, ROOT, sampleLoop } from "./build.mjs";
-import { coldStart, generatorRuns, Session } from "./measure.mjs";
+import { coldStart, generatorRuns, Session, spawnFloor } from "./measure.mjs";
 import { sleep } from "./proc.mjs";
-import { bytes, fixed, kib, median, quantile, signed, table, targets } from "./report.mjs";
+import { median, render, summarize } from "./report.mjs";
 
 const HELP = `npm run bench -- [options]   (each option also reads the environment variable shown)
   --n N          invocations per loop over all rounds: go, rust, python, node, references (BENCH_N, 5000)
@@ -160,7 +160,9 @@ for (const session of Object.values(sessions)) await session.stop();
 const colds = Object.fromEntries(names.map((name) => [name, []]));
 const coldLoops = names.filter((name) => !loops[name].error && !loops[name].failed && name !== "sample" && name !== "reference-net");
 log(`cold starts: ${opts.starts} × ${coldLoops.join(", ")}`);
+const floor = [];
 for (let i = 0; i < opts.starts; i++) {
+  floor.push(await spawnFloor());
   for (const name of coldLoops) {
     try {
       colds[name].push(await coldStart(ctx, loops[name]));
@@ -181,114 +183,16 @@ try {
   generator = { langs: genLangs, error: err.message };
 }
 
-// 5. Summaries: throughput, CPU and wall time over all batches; ratios: the median over rounds.
-const summary = { loops: {}, generator };
-for (const name of names) {
-  const loop = loops[name];
-  const rs = batches[name];
-  const lat = rs.flatMap((r) => r.latencyMs);
-  const s = {
-    n: loop.n,
-    error: loop.error && `not built: ${loop.error}`,
-    failed: loop.failed,
-    coldFailed: loop.coldFailed,
-    bootstrapBytes: loop.bootstrapBytes,
-    zipBytes: loop.zipBytes,
-    coldMs: colds[name].length ? median(colds[name]) : undefined,
-    coldRuns: colds[name],
-  };
-  if (rs.length > 0) {
-    const sum = (key) => rs.reduce((total, b) => total + b[key], 0);
-    const n = sum("n");
-    Object.assign(s, {
-      invocations: n,
-      perSecond: (n / sum("ms")) * 1000,
-      ratio: name === "reference" ? 1 : median(rs.map((b) => b.ratio)),
-      ratioRounds: rs.map((b) => b.ratio),
-      p50: quantile(lat, 0.5),
-      p99: quantile(lat, 0.99),
-      rssStartKib: rssStart[name]?.kib,
-      rssAfterKib: rssAfter[name]?.kib,
-      procs: Math.max(rssStart[name]?.procs ?? 0, rssAfter[name]?.procs ?? 0),
-      wallUs: (sum("ms") * 1000) / n,
-      apiCpuUs: (sum("apiCpuMs") * 1000) / n,
-      loopCpuUs: (sum("loopCpuMs") * 1000) / n,
-    });
-    s.idleKib = rssAfter[name] ? Math.max(s.rssStartKib, s.rssAfterKib) : undefined;
-  }
-  summary.loops[name] = s;
-}
-const shellBatches = batches.shell ?? [];
-if (shellBatches.length > 0 && batches.sample.length === shellBatches.length) {
-  summary.loops.shell.sampleRatio = median(shellBatches.map((b, i) => b.ratio / batches.sample[i].ratio));
-}
-const ref = summary.loops.reference;
-for (const s of Object.values(summary.loops)) {
-  if (s.p50 !== undefined && ref.p50 !== undefined) {
-    s.addedP50 = s.p50 - ref.p50;
-    s.addedP99 = s.p99 - ref.p99;
-  }
-}
-summary.targets = targets(summary);
+// 5. Summaries, tables, notes.
+const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, python: pythonDir, loadBefore, loadAfter: loadavg()[0] };
+const summary = summarize({ loops, batches, rssStart, rssAfter, colds, floor, generator });
+const { text, notes } = render(summary, opts, machine);
+console.log(text);
 
-// 6. The tables.
-const LABELS = { reference: "reference (Go, raw syscalls)", "reference-net": "reference on Go's net", sample: "sample loop (sh)" };
-const label = (name) => LABELS[name] ?? name;
-const problem = (s) => s.error ?? s.failed;
-const perf = names.map((name) => {
-  const s = summary.loops[name];
-  if (problem(s) && s.perSecond === undefined) return [label(name), ...Array(9).fill(""), problem(s)];
-  return [label(name), s.n, fixed(s.perSecond, 0), fixed(s.ratio, 2), fixed(s.p50, 3), fixed(s.p99, 3), signed(s.addedP50, 3), signed(s.addedP99, 3), fixed(s.wallUs, 0), fixed(s.apiCpuUs, 0), fixed(s.loopCpuUs, 0)];
-});
-const footprint = names.filter((n) => n !== "sample" && n !== "reference-net").map((name) => {
-  const s = summary.loops[name];
-  if (s.error) return [label(name), ...Array(6).fill(""), s.error];
-  const overRef = name === "reference" ? undefined : s.coldMs - summary.loops.reference.coldMs;
-  return [label(name), fixed(s.coldMs, 1), signed(overRef, 1), kib(s.rssStartKib), kib(s.rssAfterKib), s.procs, bytes(s.bootstrapBytes), bytes(s.zipBytes)];
-});
-const out = [];
-out.push(`## Throughput and latency (${opts.rounds} rounds, medians; latency pooled over rounds)`, "");
-out.push(table(["loop", "N", "inv/s", "× ref", "p50 ms", "p99 ms", "+p50 ms", "+p99 ms", "µs/inv", "API cpu µs", "loop cpu µs"], perf), "");
-out.push(`## Start, memory, size (cold start: median of ${opts.starts}; RSS: sum of VmRSS over the process group)`, "");
-out.push(table(["lang", "cold start ms", "vs ref ms", "RSS start", "RSS after N", "procs", "bootstrap", "function.zip"], footprint), "");
-out.push("## Targets", "");
-out.push(table(["figure", "lang", "measured", "target", "result"], summary.targets.map((t) => [t.figure, t.lang, t.shown, t.target, t.result])), "");
-out.push("## Notes", "");
-const notes = [];
-if (ref.perSecond !== undefined) {
-  const share = (100 * ref.apiCpuUs) / ref.wallUs;
-  notes.push(`Reference loop: ${ref.perSecond.toFixed(0)} inv/s, ${ref.wallUs.toFixed(0)} µs per invocation: the emulator's CPU ${ref.apiCpuUs.toFixed(0)} µs (${share.toFixed(0)} %), the loop's ${ref.loopCpuUs.toFixed(0)} µs, the rest kernel and wake-ups. The emulator alone could serve ≈ ${(1e6 / ref.apiCpuUs).toFixed(0)} inv/s (its CPU time only).`);
-  const net = summary.loops["reference-net"];
-  if (net?.ratio !== undefined) notes.push(`The same loop on Go's net package (poller, goroutine wake-ups) reaches ${net.ratio.toFixed(2)}× the reference: what any Go runtime built on net pays here.`);
-  const fastest = opts.langs.filter((l) => summary.loops[l].ratio !== undefined).sort((a, b) => summary.loops[b].ratio - summary.loops[a].ratio)[0];
-  if (fastest) {
-    const r = summary.loops[fastest].ratio;
-    notes.push(r > 1.05
-      ? `WARNING: ${fastest} runs at ${r.toFixed(2)}× the reference loop: the emulator may be the bottleneck (or the reference is not the floor), and ratios near 1 say little.`
-      : r >= 0.95
-        ? `The fastest bootstrap, ${fastest}, runs at ${r.toFixed(2)}× the reference loop: level with it within noise, so it adds about nothing; the emulator is not what limits the others.`
-        : `The emulator serves the reference loop faster than any bootstrap: the fastest, ${fastest}, reaches ${r.toFixed(2)}× the reference.`);
-  }
-}
-const busy = Math.max(loadBefore, loadavg()[0]) > cpus().length;
-notes.push(`Machine: ${cpus().length} CPUs, load average (1 min) ${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end${busy ? ": other work competed with the benchmark, so absolute figures are slower than on an idle machine; the ratios, taken round by round, drift less" : ""}.`);
-const sh = summary.loops.sample;
-if (sh?.perSecond !== undefined) notes.push(`Sample loop (official-sample style, dash): ${sh.perSecond.toFixed(0)} inv/s.`);
-for (const name of names) {
-  const s = summary.loops[name];
-  for (const p of [s.error, s.failed, s.coldFailed]) if (p) notes.push(`${label(name)}: ${p}`);
-}
-if (generator.error) notes.push(`generator: ${generator.error}`);
-else notes.push(`Generator (--lang ${generator.langs.join(" --lang ")}): ${generator.genMs.toFixed(0)} ms against ${generator.bareMs.toFixed(0)} ms for node -e '' (medians of ${opts.genRuns}).`);
-if (generator.langs && generator.langs.length < 5) notes.push(`Generator measured without ${LANGS.filter((l) => !generator.langs.includes(l)).join(", ")}: not all five languages generate.`);
-out.push(...notes.map((n) => `- ${n}`));
-console.log(out.join("\n"));
-
-// 7. The JSON, and clean up the scratch folder (where the sample loop leaks its temp files).
+// 6. The JSON, and clean up the scratch folder (where the sample loop leaks its temp files).
 rmSync(scratch, { recursive: true, force: true });
 const resultsDir = join(ROOT, "bench/results");
 mkdirSync(resultsDir, { recursive: true });
 const file = join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, python: pythonDir, loadBefore, loadAfter: loadavg()[0] };
 writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, options: opts, ...summary, notes }, null, 2)}\n`);
 log(`wrote ${file}`);
