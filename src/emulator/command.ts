@@ -5,6 +5,8 @@ import { emulate } from "./emulate.js";
 export interface EmulateArgs {
   dir: string;
   event: string[];
+  /** Event files given as positional arguments (also how yargs hands over a bare `-`). */
+  events: string[];
   serve: boolean;
   port: number;
   spec?: string;
@@ -17,18 +19,19 @@ export interface EmulateArgs {
 
 /** `fg-bootgen emulate`: register with `.command(emulateCommand)`. */
 export const emulateCommand: CommandModule<{}, EmulateArgs> = {
-  command: "emulate",
+  command: "emulate [events..]",
   describe: "Run a built function locally against an emulated runtime API",
   builder: (y: Argv<{}>) =>
     y
       .usage(
-        "$0 emulate --dir DIR --event FILE [--event FILE]... [--serve [--port N]]\n\n" +
+        "$0 emulate --dir DIR [--event] FILE... [--serve [--port N]]\n\n" +
           "Starts DIR/bootstrap against a local runtime API (paths and headers from the spec), with every\n" +
           "environment variable of the spec set, feeds it the events and prints each result. Exits with 4\n" +
           "if any invocation failed. With --serve it then answers `curl -d @event.json HOST:PORT/invoke`.",
       )
+      .positional("events", { type: "string", array: true, default: [] as string[], describe: "event files, after those of --event" })
       .option("dir", { alias: "d", type: "string", default: ".", describe: "the function's folder, holding a built ./bootstrap" })
-      .option("event", { alias: "e", type: "string", array: true, default: [] as string[], describe: "an event file to invoke with, in order; - reads stdin; repeatable" })
+      .option("event", { alias: "e", type: "string", array: true, default: [] as string[], describe: "an event file to invoke with, in order; --event=- reads stdin; repeatable" })
       .option("serve", { type: "boolean", default: false, describe: "stay up and answer POST /invoke (the body is the event) until Ctrl-C" })
       .option("port", { alias: "p", type: "number", default: 9000, describe: "port of the /invoke endpoint with --serve (on 127.0.0.1)" })
       .option("spec", { alias: "s", type: "string", describe: "runtime-API spec, JSON or YAML (default: the embedded spec)" })
@@ -46,7 +49,7 @@ export const emulateCommand: CommandModule<{}, EmulateArgs> = {
     await emulate({
       spec,
       dir: args.dir,
-      events: args.event.map(String),
+      events: [...args.event, ...args.events].map(String),
       serve: args.serve,
       port: args.port,
       env: args.env.map(String),

@@ -111,7 +111,7 @@ export async function emulate(opts: EmulateOptions, io: Io = processIo): Promise
   const env = buildEnv(spec, dir, opts.envFile, opts.env);
   const headerValues = buildHeaders(spec, opts.header);
   const events = opts.events.map((name) => ({ name, body: readEvent(name, io) }));
-  if (events.length === 0 && !opts.serve) throw new UserError("nothing to do: give --event FILE (repeatable; - for stdin) or --serve");
+  if (events.length === 0 && !opts.serve) throw new UserError("nothing to do: give --event FILE (repeatable; --event=- reads stdin) or --serve");
   const timeout = timeoutMs(spec, env);
 
   const emulator = new Emulator({

@@ -295,7 +295,7 @@ describe("fg-bootgen emulate", () => {
 });
 
 describe("fg-bootgen emulate, the real CLI", () => {
-  it("exits 4 when an invocation failed, 0 when none did, 2 on a usage error", () => {
+  it("exits 4 when an invocation failed, 0 when none did, 2 on a usage error; events from --event, --event=- and arguments", () => {
     const dir = fakeFunction();
     writeFileSync(join(dir, "ok.json"), '{"ok":true}');
     writeFileSync(join(dir, "bad.json"), '{"fail":"nope"}');
@@ -303,9 +303,12 @@ describe("fg-bootgen emulate, the real CLI", () => {
     expect(failed.code, failed.stderr).toBe(EXIT_INVOCATION_FAILED);
     expect(failed.stdout).toContain('{"ok":true}');
     expect(failed.stdout).toContain("error Fake.Error");
-    const fine = runCli(["emulate", "--dir", dir, "--event", "-"], { input: '{"from":"stdin"}' });
+    const fine = runCli(["emulate", "--dir", dir, "--event=-"], { input: '{"from":"stdin"}' });
     expect(fine.code, fine.stderr).toBe(0);
     expect(fine.stdout).toMatch(/^== -: response, [\d.]+ ms, 17 bytes\n\{"from":"stdin"\}\n$/);
+    const positional = runCli(["emulate", "--dir", dir, join(dir, "ok.json")]);
+    expect(positional.code, positional.stderr).toBe(0);
+    expect(positional.stdout).toContain('{"ok":true}');
     const usage = runCli(["emulate", "--dir", join(dir, "nope")]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("not a folder");
