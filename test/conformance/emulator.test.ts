@@ -305,7 +305,7 @@ describe("fg-bootgen emulate, the real CLI", () => {
     expect(failed.stdout).toContain("error Fake.Error");
     const fine = runCli(["emulate", "--dir", dir, "--event=-"], { input: '{"from":"stdin"}' });
     expect(fine.code, fine.stderr).toBe(0);
-    expect(fine.stdout).toMatch(/^== -: response, [\d.]+ ms, 17 bytes\n\{"from":"stdin"\}\n$/);
+    expect(fine.stdout).toMatch(/^== -: response, [\d.]+ ms, 16 bytes\n\{"from":"stdin"\}\n$/);
     const positional = runCli(["emulate", "--dir", dir, join(dir, "ok.json")]);
     expect(positional.code, positional.stderr).toBe(0);
     expect(positional.stdout).toContain('{"ok":true}');
