@@ -18,8 +18,9 @@ export function quantile(xs, q) {
 
 /**
  * One summary per loop. Throughput, wall and CPU time per invocation: over all its batches. Ratio
- * to the reference: the median over rounds (each round's batch against the reference batches around
- * it). Latency: p50 and p99 over all its invocations, and their difference to the reference's.
+ * to the reference: its throughput over that of the reference batches around its batches (both
+ * pooled over rounds); the quartiles of the per-round ratios show the noise. Latency: p50 and p99
+ * over all its invocations, and their difference to the reference's.
  */
 export function summarize({ loops, batches, rssStart, rssAfter, colds, floor, generator }) {
   const out = {};
@@ -39,11 +40,15 @@ export function summarize({ loops, batches, rssStart, rssAfter, colds, floor, ge
       const sum = (key) => bs.reduce((total, b) => total + b[key], 0);
       const n = sum("n");
       const latency = bs.flatMap((b) => b.latencyMs);
+      const around = bs.reduce((t, b) => ({ n: t.n + (b.around?.n ?? 0), ms: t.ms + (b.around?.ms ?? 0) }), { n: 0, ms: 0 });
+      const rounds = bs.map((b) => b.ratio);
       Object.assign(s, {
         invocations: n,
         perSecond: (n / sum("ms")) * 1000,
-        ratio: name === "reference" ? 1 : median(bs.map((b) => b.ratio)),
-        ratioRounds: name === "reference" ? undefined : bs.map((b) => b.ratio),
+        ratio: name === "reference" ? 1 : n / sum("ms") / (around.n / around.ms),
+        ratioRounds: name === "reference" ? undefined : rounds,
+        ratioQ1: name === "reference" ? undefined : quantile(rounds, 0.25),
+        ratioQ3: name === "reference" ? undefined : quantile(rounds, 0.75),
         p50: quantile(latency, 0.5),
         p99: quantile(latency, 0.99),
         wallUs: (sum("ms") * 1000) / n,
@@ -66,11 +71,9 @@ export function summarize({ loops, batches, rssStart, rssAfter, colds, floor, ge
       s.addedP99 = s.p99 - ref.p99;
     }
   }
-  // The shell against the sample loop: their batches of the same round (one short reference batch
-  // apart) compared directly, then the median over rounds.
-  const shell = batches.shell ?? [];
-  if (shell.length > 0 && batches.sample?.length === shell.length) {
-    out.shell.sampleRatio = median(shell.map((b, i) => b.perSecond / batches.sample[i].perSecond));
+  // The shell against the sample loop: both run in every round, one short reference batch apart.
+  if (out.shell?.perSecond !== undefined && out.sample?.perSecond !== undefined) {
+    out.shell.sampleRatio = out.shell.perSecond / out.sample.perSecond;
   }
   const summary = { loops: out, generator, spawnFloorMs: median(floor) };
   summary.targets = targets(summary);
@@ -122,8 +125,9 @@ export function render(summary, opts, machine) {
   const names = Object.keys(loops);
   const perf = names.map((name) => {
     const s = loops[name];
-    if (s.perSecond === undefined) return [label(name), ...Array(9).fill(""), s.error ?? s.failed];
-    return [label(name), s.invocations, fixed(s.perSecond, 0), fixed(s.ratio, 2), fixed(s.p50, 3), fixed(s.p99, 3), signed(s.addedP50, 3), signed(s.addedP99, 3), fixed(s.wallUs, 0), fixed(s.apiCpuUs, 0), fixed(s.loopCpuUs, 0)];
+    if (s.perSecond === undefined) return [label(name), ...Array(10).fill(""), s.error ?? s.failed];
+    const spread = s.ratioQ1 === undefined ? "" : `${fixed(s.ratioQ1, 2)}–${fixed(s.ratioQ3, 2)}`;
+    return [label(name), s.invocations, fixed(s.perSecond, 0), fixed(s.ratio, 2), spread, fixed(s.p50, 3), fixed(s.p99, 3), signed(s.addedP50, 3), signed(s.addedP99, 3), fixed(s.wallUs, 0), fixed(s.apiCpuUs, 0), fixed(s.loopCpuUs, 0)];
   });
   const footprint = names
     .filter((name) => name !== "sample" && name !== "reference-net")
@@ -137,7 +141,7 @@ export function render(summary, opts, machine) {
   const text = [
     `## Throughput and latency (${opts.rounds} rounds of interleaved batches)`,
     "",
-    table(["loop", "N", "inv/s", "× ref", "p50 ms", "p99 ms", "+p50 ms", "+p99 ms", "µs/inv", "API cpu µs", "loop cpu µs"], perf),
+    table(["loop", "N", "inv/s", "× ref", "rounds q1–q3", "p50 ms", "p99 ms", "+p50 ms", "+p99 ms", "µs/inv", "API cpu µs", "loop cpu µs"], perf),
     "",
     `## Start, memory, size (cold start: median of ${opts.starts}; RSS: sum of VmRSS over the process group)`,
     "",

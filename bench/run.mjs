@@ -11,9 +11,9 @@ import { sleep } from "./proc.mjs";
 import { median, render, summarize } from "./report.mjs";
 
 const HELP = `npm run bench -- [options]   (each option also reads the environment variable shown)
-  --n N          invocations per loop over all rounds: go, rust, python, node, references (BENCH_N, 5000)
+  --n N          invocations per loop over all rounds: go, rust, python, node, references (BENCH_N, 10000)
   --shell-n N    the same for the shell output and the sample loop (BENCH_SHELL_N, 200)
-  --rounds N     rounds of interleaved batches; ratios are medians over rounds (BENCH_ROUNDS, 10)
+  --rounds N     rounds of interleaved batches (BENCH_ROUNDS, 10)
   --starts N     cold starts per language (BENCH_STARTS, 21)
   --gen-runs N   generator runs and bare node starts, alternated (BENCH_GEN_RUNS, 9)
   --lang L       only these languages, repeatable (BENCH_LANGS=go,rust)
@@ -44,7 +44,7 @@ function options() {
   const langs = values.lang ?? process.env.BENCH_LANGS?.split(",") ?? LANGS;
   for (const l of langs) if (!LANGS.includes(l)) throw new Error(`--lang ${l}: expected one of ${LANGS.join(", ")}`);
   return {
-    n: int("n", "BENCH_N", 5000),
+    n: int("n", "BENCH_N", 10000),
     shellN: int("shell-n", "BENCH_SHELL_N", 200),
     rounds: int("rounds", "BENCH_ROUNDS", 10),
     starts: int("starts", "BENCH_STARTS", 21),
@@ -103,9 +103,9 @@ const ctx = {
 
 // 2. Throughput, latency, memory. Every loop is started once and kept running, each against its own
 // API; then batches alternate: reference, loop A, reference, loop B, reference, ... round after round.
-// A loop's ratio in a round is its batch's throughput over the mean of the two reference batches
-// around it, so the drifting load of this shared machine cancels out; the figure is the median over
-// rounds. Warm-up batches first (the reference's also warms up the emulator: V8 compiles its paths).
+// A loop's ratio is its throughput over that of the reference batches around its own (pooled over
+// rounds), so the drifting load of this shared machine weighs on both alike. Warm-up batches first
+// (the reference's, longer, also warms the emulator up: V8 compiles its hot paths).
 const sessions = {};
 for (const name of names.filter((n) => !loops[n].error)) {
   try {
@@ -132,7 +132,7 @@ async function batch(name, count = Math.ceil(loops[name].n / opts.rounds)) {
   }
 }
 log("warm-up");
-await batch("reference", 2 * opts.n);
+await batch("reference", 3 * Math.ceil(opts.n / opts.rounds));
 for (const name of Object.keys(sessions)) await batch(name);
 const others = Object.keys(sessions).filter((n) => n !== "reference");
 let before = await batch("reference");
@@ -144,7 +144,8 @@ for (let round = 1; round <= opts.rounds && before; round++) {
     if (!after) break;
     batches.reference.push(before);
     if (b) {
-      batches[name].push({ ...b, ratio: b.perSecond / ((before.perSecond + after.perSecond) / 2) });
+      const around = { n: before.n + after.n, ms: before.ms + after.ms };
+      batches[name].push({ ...b, around, ratio: b.perSecond / ((around.n / around.ms) * 1000) });
       line.push(`${name} ${b.perSecond.toFixed(0)}`);
     }
     before = after;
