@@ -1,12 +1,12 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { DEFAULT_SPEC_PATH } from "./paths.js";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { findConfig } from "./config.js";
 import { emulateCommand } from "./emulator/command.js";
 import { EXIT_OK, EXIT_USAGE, UserError } from "./errors.js";
 import { regenerate } from "./regenerate.js";
-import { readSpecSource } from "./spec.js";
 import { LANGS } from "./targets/index.js";
 import { VERSION } from "./version.js";
 
@@ -25,7 +25,7 @@ export async function main(argv: string[]): Promise<number> {
       "Print the embedded spec (YAML), to start your own from it",
       () => {},
       () => {
-        process.stdout.write(readSpecSource(undefined).source);
+        process.stdout.write(readFileSync(DEFAULT_SPEC_PATH, "utf8"));
       },
     )
     .command(emulateCommand)
@@ -54,7 +54,8 @@ export async function main(argv: string[]): Promise<number> {
           dryRun: args.dryRun ?? false,
           force: args.force,
           json: args.json,
-          findConfig: () => findConfig(process.cwd()),
+          // Loaded only without --lang: the config module brings YAML and zod.
+          findConfig: async () => (await import("./config.js")).findConfig(process.cwd()),
         });
       },
     )

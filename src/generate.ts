@@ -21,7 +21,7 @@ export async function generate(
   const renderer = createRenderer(target, templatesDir);
   const files: GeneratedFile[] = [];
   for (const file of target.files) {
-    const text = renderer.render(file.template, context);
+    const text = await renderer.render(file.template, context);
     files.push({
       path: file.path,
       contents: target.format ? await target.format(file.path, text) : text,

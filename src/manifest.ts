@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { z } from "zod";
 import { UserError } from "./errors.js";
 import type { GeneratedFile } from "./generate.js";
 
@@ -12,18 +11,29 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-const manifestSchema = z.strictObject({
-  generator: z.literal("fg-bootgen"),
+export interface Manifest {
+  generator: "fg-bootgen";
   /** The version that last changed this folder; an upgrade alone does not rewrite the manifest. */
-  version: z.string(),
-  lang: z.string(),
-  specSha256: z.string(),
+  version: string;
+  lang: string;
+  specSha256: string;
   /** Built-in templates replaced by --templates, by their path under the templates folder. */
-  templateOverrides: z.array(z.string()),
-  files: z.record(z.string(), z.strictObject({ owner: z.enum(["generated", "user"]), sha256: z.string() })),
-});
+  templateOverrides: string[];
+  files: Record<string, { owner: "generated" | "user"; sha256: string }>;
+}
 
-export type Manifest = z.output<typeof manifestSchema>;
+/** The manifest's schema, built on first use: zod is only needed when a manifest exists. */
+async function manifestSchema() {
+  const { z } = await import("zod");
+  return z.strictObject({
+    generator: z.literal("fg-bootgen"),
+    version: z.string(),
+    lang: z.string(),
+    specSha256: z.string(),
+    templateOverrides: z.array(z.string()),
+    files: z.record(z.string(), z.strictObject({ owner: z.enum(["generated", "user"]), sha256: z.string() })),
+  });
+}
 
 export function buildManifest(opts: {
   version: string;
@@ -71,7 +81,7 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
   } catch {
     data = undefined;
   }
-  const parsed = manifestSchema.safeParse(data);
+  const parsed = (await manifestSchema()).safeParse(data);
   if (!parsed.success) {
     throw new UserError(`${join(dir, MANIFEST)} is damaged: restore it from version control, or delete it and regenerate with --force`);
   }

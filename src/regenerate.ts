@@ -5,7 +5,8 @@ import { generate } from "./generate.js";
 import { MANIFEST, buildManifest, manifestChanged, readManifest, serializeManifest, sha256 } from "./manifest.js";
 import { changes, conflicts, planFolder, type Step } from "./plan.js";
 import { planLines, summary, toJson, unifiedDiff, useColour } from "./report.js";
-import { loadSpec, type Spec } from "./spec.js";
+import { loadSpecFast } from "./precompiled.js";
+import type { Spec } from "./spec.js";
 import { LANGS, TARGETS } from "./targets/index.js";
 import type { Target } from "./target.js";
 import { VERSION } from "./version.js";
@@ -27,11 +28,11 @@ export interface JobPlan extends Job {
 /** Loads each spec once even when several targets share it. */
 function specLoader() {
   const cache = new Map<string, { spec: Spec; hash: string }>();
-  return (file: string | undefined) => {
+  return async (file: string | undefined) => {
     const key = file ?? "";
     let hit = cache.get(key);
     if (!hit) {
-      const { spec } = loadSpec(file);
+      const spec = await loadSpecFast(file);
       // Hash the validated spec, not its text: reformatting a spec changes nothing.
       hit = { spec, hash: sha256(JSON.stringify(spec)) };
       cache.set(key, hit);
@@ -46,7 +47,7 @@ export async function planJobs(jobs: Job[], force: boolean): Promise<JobPlan[]> 
   const plans: JobPlan[] = [];
   for (const job of jobs) {
     const target: Target = TARGETS[job.lang]!;
-    const { spec, hash } = load(job.spec);
+    const { spec, hash } = await load(job.spec);
     const { files, overridden } = await generate(spec, target, job.templates);
     const old = await readManifest(job.dir);
     const steps = await planFolder(job.dir, files, old, force);
@@ -74,11 +75,11 @@ export interface RegenerateOptions {
   dryRun: boolean;
   force: boolean;
   json: boolean;
-  findConfig: () => Config | undefined;
+  findConfig: () => Promise<Config | undefined>;
 }
 
 /** Turns flags, or else the nearest config file, into the list of folders to regenerate. */
-export function resolveJobs(opts: RegenerateOptions): Job[] {
+export async function resolveJobs(opts: RegenerateOptions): Promise<Job[]> {
   if (opts.langs && opts.langs.length > 0) {
     const unknown = opts.langs.filter((l) => !(l in TARGETS));
     if (unknown.length > 0) {
@@ -93,7 +94,7 @@ export function resolveJobs(opts: RegenerateOptions): Job[] {
       templates: opts.templates,
     }));
   }
-  const config = opts.findConfig();
+  const config = await opts.findConfig();
   if (!config) {
     throw new UserError(`choose a language with --lang (${LANGS.join(", ")}), or list targets in fg-bootgen.config.json`);
   }
@@ -105,7 +106,7 @@ export function resolveJobs(opts: RegenerateOptions): Job[] {
 
 /** The whole command: plan every folder first, then check, print the plan, or write. Returns the exit code. */
 export async function regenerate(opts: RegenerateOptions): Promise<number> {
-  const plans = await planJobs(resolveJobs(opts), opts.force);
+  const plans = await planJobs(await resolveJobs(opts), opts.force);
   const colour = !opts.json && useColour(process.stdout);
   const out = (text: string) => process.stdout.write(text);
   const reports = plans.map((p) => ({ lang: p.lang, dir: p.dir, steps: p.steps }));

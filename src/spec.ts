@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { SpecError } from "./errors.js";
+import { snake } from "./target.js";
 
-/** The embedded default spec, shipped with the package. */
-export const DEFAULT_SPEC_PATH = fileURLToPath(new URL("../spec/functiongraph.yaml", import.meta.url));
+import { DEFAULT_SPEC_PATH } from "./paths.js";
+
+export { DEFAULT_SPEC_PATH };
 
 // Everything below that reaches generated code is restricted to characters that are inert in all
 // five target languages (string literals, identifiers, comments, shell words), so no spec can
@@ -97,9 +98,6 @@ export type Spec = z.output<typeof specSchema>;
 export type SpecHeader = Spec["headers"][number];
 export type SpecEnv = Spec["env"][number];
 
-export function snake(camel: string): string {
-  return camel.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2").toLowerCase();
-}
 
 /** Renders a zod issue path the way users read it: `env[3].name`. */
 function place(path: PropertyKey[]): string {

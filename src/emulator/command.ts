@@ -1,6 +1,4 @@
 import type { Argv, CommandModule } from "yargs";
-import { loadSpec } from "../spec.js";
-import { emulate } from "./emulate.js";
 
 export interface EmulateArgs {
   dir: string;
@@ -45,7 +43,9 @@ export const emulateCommand: CommandModule<{}, EmulateArgs> = {
         return true;
       }) as unknown as Argv<EmulateArgs>,
   handler: async (args) => {
-    const { spec } = loadSpec(args.spec);
+    // Loaded here, not at the top: every fg-bootgen run registers this command, few run it.
+    const [{ loadSpecFast }, { emulate }] = await Promise.all([import("../precompiled.js"), import("./emulate.js")]);
+    const spec = await loadSpecFast(args.spec);
     await emulate({
       spec,
       dir: args.dir,

@@ -1,6 +1,5 @@
 import type { EnvModel, Model } from "../model.js";
-import { snake } from "../spec.js";
-import type { Target } from "../target.js";
+import { snake, type Target } from "../target.js";
 
 /**
  * A Python string literal, quoted the way `ruff format` quotes it (double quotes, unless the value

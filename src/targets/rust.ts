@@ -1,6 +1,5 @@
 import type { EnvModel, HeaderModel, Model } from "../model.js";
-import { snake } from "../spec.js";
-import type { Target } from "../target.js";
+import { snake, type Target } from "../target.js";
 
 /** A Rust string literal: Rust has no \uXXXX escape, only \u{X}. */
 export function rustLiteral(value: unknown): string {

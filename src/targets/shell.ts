@@ -1,5 +1,4 @@
-import { snake } from "../spec.js";
-import type { Target } from "../target.js";
+import { snake, type Target } from "../target.js";
 
 /** A single-quoted shell word: nothing inside expands. */
 export function shellQuote(value: unknown): string {

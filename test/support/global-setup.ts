@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
  * builds are the slow part, and every behaviour test reuses them. A missing toolchain fails here.
  */
 export default function setup(): void {
-  execFileSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: ROOT, stdio: "inherit" });
+  execFileSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: "inherit" });
   mkdirSync(BUILD_ROOT, { recursive: true });
   for (const spec of Object.keys(SPECS) as SpecName[]) {
     for (const lang of LANGS) generateAndBuild(spec, lang);

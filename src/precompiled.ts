@@ -1,0 +1,43 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type Handlebars from "handlebars";
+import { DEFAULT_SPEC_PATH } from "./paths.js";
+import type { Spec } from "./spec.js";
+
+/**
+ * The build (scripts/precompile.mjs) validates the embedded spec and precompiles the built-in
+ * templates, so that a run needs neither YAML, zod nor the Handlebars compiler. Each entry carries
+ * the hash of its source and is used only while the source is unchanged: an edited template or
+ * spec is compiled or validated afresh, so the table can never serve stale output.
+ */
+export interface Precompiled {
+  spec: { sha1: string; value: Spec };
+  templates: Record<string, { sha1: string; spec: ReturnType<typeof Handlebars.precompile> }>;
+}
+
+export function sha1(text: string): string {
+  return createHash("sha1").update(text).digest("hex");
+}
+
+let table: Promise<Precompiled | undefined> | undefined;
+
+/** The build's table, or undefined when dist/ was built by tsc alone. */
+export function precompiled(): Promise<Precompiled | undefined> {
+  // The file is written by the build after tsc, so it is imported by URL, untyped, and checked here.
+  table ??= import(new URL("./precompiled.generated.js", import.meta.url).href).then(
+    (m: { PRECOMPILED?: Precompiled }) => m.PRECOMPILED,
+    () => undefined,
+  );
+  return table;
+}
+
+/** A spec from a file, or the embedded one; validated unless it is the unchanged embedded spec. */
+export async function loadSpecFast(file?: string): Promise<Spec> {
+  if (file === undefined) {
+    const pre = await precompiled();
+    if (pre && pre.spec.sha1 === sha1(readFileSync(DEFAULT_SPEC_PATH, "utf8"))) return pre.spec.value;
+  }
+  // zod and yaml load only here: a run on the embedded spec never needs them.
+  const { loadSpec } = await import("./spec.js");
+  return loadSpec(file).spec;
+}
