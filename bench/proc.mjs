@@ -3,22 +3,36 @@
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
-/** Starts argv[0] with argv[1..] in `cwd`, in a new process group, output discarded unless `log`. */
-export function start(argv, { cwd, env, log = false }) {
-  const child = spawn(argv[0], argv.slice(1), { cwd, env, detached: true, stdio: ["ignore", "ignore", log ? "inherit" : "ignore"] });
-  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  child.on("error", () => {}); // A failed spawn also emits exit; the caller sees it there.
+/** Process groups started and not yet stopped: killed if the benchmark exits early. */
+const live = new Set();
+process.on("exit", () => {
+  for (const pgid of live) kill(pgid);
+});
+
+function kill(pgid) {
+  try {
+    process.kill(-pgid, "SIGKILL");
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Starts argv[0] with argv[1..] in `cwd`, in a new process group, its output discarded. */
+export function start(argv, { cwd, env }) {
+  const child = spawn(argv[0], argv.slice(1), { cwd, env, detached: true, stdio: "ignore" });
+  if (child.pid !== undefined) live.add(child.pid);
+  const exited = new Promise((resolve) => {
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+    child.once("error", (err) => resolve({ code: err.code, signal: null })); // e.g. ENOENT: never started
+  });
   return { child, pid: child.pid, exited };
 }
 
 /** SIGKILLs the process group of a process started by `start`, and waits for its leader to exit. */
 export async function stop(proc) {
-  try {
-    process.kill(-proc.pid, "SIGKILL");
-  } catch {
-    // Already gone.
-  }
+  if (proc.pid !== undefined) kill(proc.pid);
   await proc.exited;
+  live.delete(proc.pid);
 }
 
 /** `/proc/<pid>/stat` after the command name: [state, ppid, pgrp, ...] (fields 3 onwards). */

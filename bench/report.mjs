@@ -185,6 +185,8 @@ function notesOf(summary, opts, machine) {
   else notes.push(`Generator (--lang ${generator.langs.join(" --lang ")}): ${generator.genMs.toFixed(0)} ms against ${generator.bareMs.toFixed(0)} ms for node -e '' (medians of ${opts.genRuns}).`);
   if (generator.langs.length < opts.langs.length) notes.push(`The generator was measured without ${opts.langs.filter((l) => !generator.langs.includes(l)).join(", ")}, which did not generate.`);
   for (const [name, s] of Object.entries(loops)) for (const p of [s.error, s.failed, s.coldFailed]) if (p) notes.push(`${label(name)}: ${p}`);
+  const { commit, changed } = machine.tree;
+  notes.push(`Measured at commit ${commit || "?"}${changed ? ` with ${changed} uncommitted change(s) in src/ and templates/` : ""}.`);
   const busy = Math.max(machine.loadBefore, machine.loadAfter) > machine.cpus;
   notes.push(`Machine: ${machine.cpus} CPUs, load average (1 min) ${machine.loadBefore.toFixed(1)} at the start, ${machine.loadAfter.toFixed(1)} at the end${busy ? ": other work competed with the benchmark, so absolute figures are below an idle machine's; the ratios, each against the reference batches around it, drift less" : ""}.`);
   return notes;

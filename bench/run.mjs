@@ -1,6 +1,7 @@
 // npm run bench: the generated bootstraps against the project's emulator, and the generator itself.
 // Read bench/README.md for what each figure means. Progress goes to stderr, the tables to stdout,
 // everything measured to bench/results/bench-<time>.json.
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -72,7 +73,13 @@ const pythonDir = realPythonDir();
 /** Every loop: name → { dir, argv, n, bootstrapBytes?, zipBytes? } or { error }. */
 const loops = {};
 log("building the reference loop");
-const reference = buildReference(work);
+let reference;
+try {
+  reference = buildReference(work);
+} catch (err) {
+  console.error(`bench: cannot build the reference loop (bench/reference, needs Go): ${err.stderr || err.message}`);
+  process.exit(1);
+}
 // No asynchronous preemption: it would signal the reference, blocked in a raw read, every 10 ms.
 loops.reference = { ...reference.raw, n: opts.n, env: { GODEBUG: "asyncpreemptoff=1" } };
 loops["reference-net"] = { ...reference.net, n: opts.n };
@@ -185,7 +192,9 @@ try {
 }
 
 // 5. Summaries, tables, notes.
-const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, python: pythonDir, loadBefore, loadAfter: loadavg()[0] };
+const git = (...args) => spawnSync("git", args, { cwd: ROOT, encoding: "utf8" }).stdout?.trim() ?? "";
+const tree = { commit: git("rev-parse", "--short", "HEAD"), changed: git("status", "--porcelain", "--", "src", "templates").split("\n").filter(Boolean).length };
+const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, python: pythonDir, loadBefore, loadAfter: loadavg()[0], tree };
 const summary = summarize({ loops, batches, rssStart, rssAfter, colds, floor, generator });
 const { text, notes } = render(summary, opts, machine);
 console.log(text);
