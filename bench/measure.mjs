@@ -75,7 +75,8 @@ export class Session {
     const ms = performance.now() - t0;
     const apiCpu = process.cpuUsage(api0);
     const failed = results.filter((r) => r.kind !== "response");
-    if (failed.length > 0) throw new Error(`${failed.length} of ${n} invocations got no response (first: ${failed[0].kind} ${failed[0].body.toString().slice(0, 120)})`);
+    if (failed.length > 0)
+      throw new Error(`${failed.length} of ${n} invocations got no response (first: ${failed[0].kind} ${failed[0].body.toString().slice(0, 120)})`);
     return {
       n,
       ms,

@@ -112,7 +112,14 @@ export function targets(s) {
   ];
   return rows.map(([figure, lang, value, target, ok, fmt]) => {
     const missing = value === undefined || Number.isNaN(value);
-    return { figure, lang, value: missing ? null : value, shown: missing ? "not measured" : fmt(value), target, result: missing ? "n/a" : ok(value) ? "PASS" : "MISS" };
+    return {
+      figure,
+      lang,
+      value: missing ? null : value,
+      shown: missing ? "not measured" : fmt(value),
+      target,
+      result: missing ? "n/a" : ok(value) ? "PASS" : "MISS",
+    };
   });
 }
 
@@ -127,7 +134,20 @@ export function render(summary, opts, machine) {
     const s = loops[name];
     if (s.perSecond === undefined) return [label(name), ...Array(10).fill(""), s.error ?? s.failed];
     const spread = s.ratioQ1 === undefined ? "" : `${fixed(s.ratioQ1, 2)}–${fixed(s.ratioQ3, 2)}`;
-    return [label(name), s.invocations, fixed(s.perSecond, 0), fixed(s.ratio, 2), spread, fixed(s.p50, 3), fixed(s.p99, 3), signed(s.addedP50, 3), signed(s.addedP99, 3), fixed(s.wallUs, 0), fixed(s.apiCpuUs, 0), fixed(s.loopCpuUs, 0)];
+    return [
+      label(name),
+      s.invocations,
+      fixed(s.perSecond, 0),
+      fixed(s.ratio, 2),
+      spread,
+      fixed(s.p50, 3),
+      fixed(s.p99, 3),
+      signed(s.addedP50, 3),
+      signed(s.addedP99, 3),
+      fixed(s.wallUs, 0),
+      fixed(s.apiCpuUs, 0),
+      fixed(s.loopCpuUs, 0),
+    ];
   });
   const footprint = names
     .filter((name) => name !== "sample" && name !== "reference-net")
@@ -149,7 +169,10 @@ export function render(summary, opts, machine) {
     "",
     "## Targets",
     "",
-    table(["figure", "lang", "measured", "target", "result"], summary.targets.map((t) => [t.figure, t.lang, t.shown, t.target, t.result])),
+    table(
+      ["figure", "lang", "measured", "target", "result"],
+      summary.targets.map((t) => [t.figure, t.lang, t.shown, t.target, t.result]),
+    ),
     "",
     "## Notes",
     "",
@@ -164,31 +187,48 @@ function notesOf(summary, opts, machine) {
   const notes = [];
   if (ref.perSecond !== undefined) {
     const share = (100 * ref.apiCpuUs) / ref.wallUs;
-    notes.push(`Reference loop: ${ref.perSecond.toFixed(0)} inv/s, ${ref.wallUs.toFixed(0)} µs per invocation: the emulator's CPU ${ref.apiCpuUs.toFixed(0)} µs (${share.toFixed(0)} %), the loop's ${ref.loopCpuUs.toFixed(0)} µs, the rest kernel and wake-ups. The emulator alone could serve ≈ ${(1e6 / ref.apiCpuUs).toFixed(0)} inv/s (its CPU time only).`);
+    notes.push(
+      `Reference loop: ${ref.perSecond.toFixed(0)} inv/s, ${ref.wallUs.toFixed(0)} µs per invocation: the emulator's CPU ${ref.apiCpuUs.toFixed(0)} µs (${share.toFixed(0)} %), the loop's ${ref.loopCpuUs.toFixed(0)} µs, the rest kernel and wake-ups. The emulator alone could serve ≈ ${(1e6 / ref.apiCpuUs).toFixed(0)} inv/s (its CPU time only).`,
+    );
     const net = loops["reference-net"];
-    if (net?.ratio !== undefined) notes.push(`The same loop on Go's net package (poller, goroutine wake-ups) reaches ${net.ratio.toFixed(2)}× the reference: what a Go runtime built on net pays here.`);
+    if (net?.ratio !== undefined)
+      notes.push(
+        `The same loop on Go's net package (poller, goroutine wake-ups) reaches ${net.ratio.toFixed(2)}× the reference: what a Go runtime built on net pays here.`,
+      );
     const fastest = opts.langs.filter((l) => loops[l].ratio !== undefined).sort((a, b) => loops[b].ratio - loops[a].ratio)[0];
     if (fastest) {
       const r = loops[fastest].ratio;
       notes.push(
-        r > 1.05
+        // Faster in three rounds out of four (q1 above 1): not noise.
+        loops[fastest].ratioQ1 > 1
           ? `WARNING: ${fastest} runs at ${r.toFixed(2)}× the reference loop: the emulator may be the bottleneck (or the reference is not the floor), and ratios near 1 say little.`
-          : r >= 0.95
-            ? `The fastest bootstrap, ${fastest}, runs at ${r.toFixed(2)}× the reference loop: level with it within noise; the emulator is not what holds the others back.`
+          : r >= 0.95 || loops[fastest].ratioQ3 >= 1
+            ? `The fastest bootstrap, ${fastest}, runs at ${r.toFixed(2)}× the reference loop (rounds ${loops[fastest].ratioQ1.toFixed(2)}–${loops[fastest].ratioQ3.toFixed(2)}): level with it within noise; the emulator is not what holds the others back.`
             : `The emulator serves the reference loop faster than any bootstrap: the fastest, ${fastest}, reaches ${r.toFixed(2)}× the reference.`,
       );
     }
   }
-  if (loops.sample?.perSecond !== undefined) notes.push(`Sample loop (official-sample style, under dash): ${loops.sample.perSecond.toFixed(0)} inv/s, ${(loops.sample.loopCpuUs / 1000).toFixed(1)} ms of CPU per invocation; the shell output's: ${fixed(loops.shell?.loopCpuUs / 1000, 1)} ms.`);
-  notes.push(`Cold-start floor: spawning /bin/true until it exits takes ${summary.spawnFloorMs.toFixed(1)} ms here (median of ${opts.starts}); the reference, a minimal static Go binary, reaches its first GET in ${fixed(ref.coldMs, 1)} ms.`);
+  if (loops.sample?.perSecond !== undefined)
+    notes.push(
+      `Sample loop (official-sample style, under dash): ${loops.sample.perSecond.toFixed(0)} inv/s, ${(loops.sample.loopCpuUs / 1000).toFixed(1)} ms of CPU per invocation; the shell output's: ${fixed(loops.shell?.loopCpuUs / 1000, 1)} ms.`,
+    );
+  notes.push(
+    `Cold-start floor: spawning /bin/true until it exits takes ${summary.spawnFloorMs.toFixed(1)} ms here (median of ${opts.starts}); the reference, a minimal static Go binary, reaches its first GET in ${fixed(ref.coldMs, 1)} ms.`,
+  );
   if (generator.error) notes.push(`Generator: ${generator.error}`);
-  else notes.push(`Generator (--lang ${generator.langs.join(" --lang ")}): ${generator.genMs.toFixed(0)} ms against ${generator.bareMs.toFixed(0)} ms for node -e '' (medians of ${opts.genRuns}).`);
-  if (generator.langs.length < opts.langs.length) notes.push(`The generator was measured without ${opts.langs.filter((l) => !generator.langs.includes(l)).join(", ")}, which did not generate.`);
+  else
+    notes.push(
+      `Generator (--lang ${generator.langs.join(" --lang ")}): ${generator.genMs.toFixed(0)} ms against ${generator.bareMs.toFixed(0)} ms for node -e '' (medians of ${opts.genRuns}).`,
+    );
+  if (generator.langs.length < opts.langs.length)
+    notes.push(`The generator was measured without ${opts.langs.filter((l) => !generator.langs.includes(l)).join(", ")}, which did not generate.`);
   for (const [name, s] of Object.entries(loops)) for (const p of [s.error, s.failed, s.coldFailed]) if (p) notes.push(`${label(name)}: ${p}`);
   const { commit, changed } = machine.tree;
   notes.push(`Measured at commit ${commit || "?"}${changed ? ` with ${changed} uncommitted change(s) in src/ and templates/` : ""}.`);
   const busy = Math.max(machine.loadBefore, machine.loadAfter) > machine.cpus;
-  notes.push(`Machine: ${machine.cpus} CPUs, load average (1 min) ${machine.loadBefore.toFixed(1)} at the start, ${machine.loadAfter.toFixed(1)} at the end${busy ? ": other work competed with the benchmark, so absolute figures are below an idle machine's; the ratios, each against the reference batches around it, drift less" : ""}.`);
+  notes.push(
+    `Machine: ${machine.cpus} CPUs, load average (1 min) ${machine.loadBefore.toFixed(1)} at the start, ${machine.loadAfter.toFixed(1)} at the end${busy ? ": other work competed with the benchmark, so absolute figures are below an idle machine's; the ratios, each against the reference batches around it, drift less" : ""}.`,
+  );
   return notes;
 }
 

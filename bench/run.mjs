@@ -94,7 +94,6 @@ const names = Object.keys(loops);
 const ctx = {
   RuntimeApi,
   spec,
-  scratch,
   idleMs: 200,
   // The spec's variables with the emulator's placeholders, the API address, and a scratch TMPDIR
   // (the sample loop leaks one mktemp file per invocation, as the official sample does).
@@ -193,7 +192,10 @@ try {
 
 // 5. Summaries, tables, notes.
 const git = (...args) => spawnSync("git", args, { cwd: ROOT, encoding: "utf8" }).stdout?.trim() ?? "";
-const tree = { commit: git("rev-parse", "--short", "HEAD"), changed: git("status", "--porcelain", "--", "src", "templates").split("\n").filter(Boolean).length };
+const tree = {
+  commit: git("rev-parse", "--short", "HEAD"),
+  changed: git("status", "--porcelain", "--", "src", "templates").split("\n").filter(Boolean).length,
+};
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, python: pythonDir, loadBefore, loadAfter: loadavg()[0], tree };
 const summary = summarize({ loops, batches, rssStart, rssAfter, colds, floor, generator });
 const { text, notes } = render(summary, opts, machine);
