@@ -1,5 +1,6 @@
 // The build's second step, after tsc: writes dist/precompiled.generated.js with the embedded spec,
-// validated, and every built-in template, precompiled (see src/precompiled.ts for how both are used).
+// validated, every built-in template, precompiled, and the formatted files of the embedded spec
+// (see src/precompiled.ts for how they are used).
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
@@ -7,6 +8,8 @@ import { DEFAULT_SPEC_PATH, TEMPLATES_DIR } from "../dist/paths.js";
 import { sha1 } from "../dist/precompiled.js";
 import { parseSpec } from "../dist/spec.js";
 import { COMPILE_OPTIONS } from "../dist/render.js";
+import { generate } from "../dist/generate.js";
+import { TARGETS } from "../dist/targets/index.js";
 
 const specText = readFileSync(DEFAULT_SPEC_PATH, "utf8");
 const spec = parseSpec(specText, "(embedded spec)");
@@ -18,8 +21,17 @@ for (const lang of readdirSync(TEMPLATES_DIR).sort()) {
     entries.push(`    ${JSON.stringify(`${lang}/${file}`)}: { sha1: ${JSON.stringify(sha1(source))}, spec: ${compiled} },`);
   }
 }
+// Formatter output for the embedded spec, so that a default run needs no formatter at all.
+const formatted = {};
+for (const target of Object.values(TARGETS).filter((t) => t.format)) {
+  const { files } = await generate(spec, { ...target, format: undefined });
+  for (const f of files) {
+    const pretty = await target.format(f.path, f.contents);
+    if (pretty !== f.contents) formatted[sha1(f.contents)] = pretty;
+  }
+}
 const out = fileURLToPath(new URL("../dist/precompiled.generated.js", import.meta.url));
 writeFileSync(
   out,
-  `// Written by scripts/precompile.mjs; do not edit.\nexport const PRECOMPILED = {\n  spec: { sha1: ${JSON.stringify(sha1(specText))}, value: ${JSON.stringify(spec)} },\n  templates: {\n${entries.join("\n")}\n  },\n};\n`,
+  `// Written by scripts/precompile.mjs; do not edit.\nexport const PRECOMPILED = {\n  spec: { sha1: ${JSON.stringify(sha1(specText))}, value: ${JSON.stringify(spec)} },\n  templates: {\n${entries.join("\n")}\n  },\n  formatted: ${JSON.stringify(formatted)},\n};\n`,
 );

@@ -64,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(VERSION)
     .help()
     .alias("h", "help")
-    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .wrap(null)
     .fail((msg, err) => {
       if (err) throw err;
       throw new UserError(`${msg} (see fg-bootgen --help)`);

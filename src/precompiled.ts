@@ -8,11 +8,14 @@ import type { Spec } from "./spec.js";
  * The build (scripts/precompile.mjs) validates the embedded spec and precompiles the built-in
  * templates, so that a run needs neither YAML, zod nor the Handlebars compiler. Each entry carries
  * the hash of its source and is used only while the source is unchanged: an edited template or
- * spec is compiled or validated afresh, so the table can never serve stale output.
+ * spec is compiled or validated afresh, so the table can never serve stale output. The same holds
+ * for the formatted Node files of the embedded spec: prettier loads only for other input.
  */
 export interface Precompiled {
   spec: { sha1: string; value: Spec };
   templates: Record<string, { sha1: string; spec: ReturnType<typeof Handlebars.precompile> }>;
+  /** Formatter output for the embedded spec's files, keyed by the hash of the unformatted text. */
+  formatted?: Record<string, string>; // absent in a table built before this field existed
 }
 
 export function sha1(text: string): string {

@@ -1,3 +1,4 @@
+import { precompiled, sha1 } from "../precompiled.js";
 import { jsonLiteral, type Target, type TargetFile } from "../target.js";
 
 const files: TargetFile[] = [
@@ -20,6 +21,8 @@ export const node: Target = {
   decorate: () => ({ handlerFile: HANDLER_FILE, handlerModule: `./${HANDLER_FILE}` }),
   async format(path, text) {
     if (!path.endsWith(".mjs")) return text;
+    const cached = (await precompiled())?.formatted?.[sha1(text)];
+    if (cached !== undefined) return cached;
     // Loaded on first use only: prettier is the heaviest import and only this target needs it.
     // The standalone build with just the JavaScript plugins loads in half the time of the full one
     // and formats the same (no config file is consulted either way).
