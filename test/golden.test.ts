@@ -1,24 +1,16 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { LANGS, ROOT, runCli } from "./support/outputs.js";
+import { snapshotFiles } from "./support/tools.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "fg-golden-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Every file under dir, with its bytes and whether it is executable. */
 function snapshot(dir: string): Map<string, { text: string; executable: boolean }> {
-  const files = new Map<string, { text: string; executable: boolean }>();
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const path = join(d, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else files.set(relative(dir, path), { text: readFileSync(path, "utf8"), executable: (statSync(path).mode & 0o111) !== 0 });
-    }
-  };
-  walk(dir);
-  return files;
+  return new Map([...snapshotFiles(dir)].map(([path, f]) => [path, { text: f.text, executable: (f.mode & 0o111) !== 0 }]));
 }
 
 const SETS = [

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ROOT, runCli } from "./support/outputs.js";
+import { snapshotFiles } from "./support/tools.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "fg-regen-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -13,16 +14,7 @@ const MANIFEST = ".fg-bootgen.json";
 
 /** Path -> bytes and mtime of every file under dir. */
 function state(dir: string): Map<string, { text: string; mtime: number }> {
-  const files = new Map<string, { text: string; mtime: number }>();
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else files.set(relative(dir, p), { text: readFileSync(p, "utf8"), mtime: statSync(p).mtimeMs });
-    }
-  };
-  walk(dir);
-  return files;
+  return new Map([...snapshotFiles(dir)].map(([path, f]) => [path, { text: f.text, mtime: f.mtime }]));
 }
 
 function altSpec(edit: (text: string) => string): string {
