@@ -7,8 +7,6 @@ import { TEMPLATES_DIR } from "./paths.js";
 import { precompiled, sha1 } from "./precompiled.js";
 import type { Target } from "./target.js";
 
-export { TEMPLATES_DIR };
-
 /** `noEscape`: output is code, not HTML. `strict`: a name the model lacks is an error, not "". */
 export const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
 

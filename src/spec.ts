@@ -178,7 +178,7 @@ export function parseSpec(source: string, file: string): Spec {
   return validateSpec(data, file);
 }
 
-export function readSpecSource(file: string | undefined): { source: string; file: string } {
+function readSpecSource(file: string | undefined): { source: string; file: string } {
   const path = file ?? DEFAULT_SPEC_PATH;
   try {
     return { source: readFileSync(path, "utf8"), file: file ?? "(embedded spec)" };
