@@ -21,8 +21,8 @@ export interface Job {
 }
 
 export interface JobPlan extends Job {
+  /** Every file's step, the manifest's last. */
   steps: Step[];
-  manifestText: string;
 }
 
 /** Loads each spec once even when several targets share it. */
@@ -61,7 +61,7 @@ export async function planJobs(jobs: Job[], force: boolean): Promise<JobPlan[]> 
       current: old ? serializeManifest(old) : undefined,
       next: serializeManifest(manifest),
     });
-    plans.push({ ...job, steps, manifestText: serializeManifest(manifest) });
+    plans.push({ ...job, steps });
   }
   return plans;
 }
