@@ -4,7 +4,11 @@ import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const langs = ["shell", "go", "python", "rust", "node"];
+// `npm run golden -- go rust` rewrites only those languages.
+const all = ["shell", "go", "python", "rust", "node"];
+const asked = process.argv.slice(2);
+for (const l of asked) if (!all.includes(l)) throw new Error(`unknown language ${l}: one of ${all.join(", ")}`);
+const langs = asked.length ? asked : all;
 const sets = [
   { dir: "golden", spec: [] },
   { dir: "golden/alt-spec", spec: ["--spec", "test/fixtures/alt-spec.yaml"] },

@@ -3,7 +3,7 @@ import { extname } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { SpecError } from "./errors.js";
-import { snake } from "./target.js";
+import { snake } from "./names.js";
 
 import { DEFAULT_SPEC_PATH } from "./paths.js";
 
@@ -53,9 +53,13 @@ const field = z
     message: "is a reserved word in a target language or a name the context already uses; pick another",
   });
 
+// The name of a built-in runtime's context getter, e.g. getRequestID.
+const getter = z.string().regex(/^get[A-Z][A-Za-z0-9]*$/, "must be a getter name such as getRequestID").optional();
+
 const header = z.strictObject({
   name: z.string().regex(HEADER_NAME, "must be an HTTP header name: letters, digits and '-', starting with a letter"),
   field,
+  getter,
   description: text(),
   secret: z.boolean().optional().default(false),
   requestId: z.boolean().optional().default(false),
@@ -64,10 +68,64 @@ const header = z.strictObject({
 const envVar = z.strictObject({
   name: z.string().regex(ENV_NAME, "must be an environment variable name: A-Z, 0-9 and '_', starting with a letter"),
   field,
+  getter,
   type: z.enum(["string", "integer", "number"], { error: "type must be string, integer or number" }),
   description: text(),
   default: z.union([z.string().regex(TEXT, "must be one line without special characters"), z.number()]).optional(),
   timeout: z.boolean().optional().default(false),
+  userData: z.boolean().optional().default(false),
+});
+
+// Event schemas. JSON keys become identifiers in every language (after each one's spelling
+// rules), so they are held to letters, digits and '_'; type names to PascalCase.
+const JSON_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
+const TYPE_NAME = /^[A-Z][A-Za-z0-9]*$/;
+const TRIGGER = /^[a-z][a-z0-9-]*$/;
+export const SCALAR_TYPES = ["string", "integer", "number", "boolean", "map", "json"] as const;
+export const REQUEST_ROLES = ["method", "path", "query", "body", "base64"] as const;
+export const RESPONSE_ROLES = ["status", "headers", "body", "base64"] as const;
+// Python keywords cannot be TypedDict keys in class syntax; the others stay usable everywhere.
+const PY_KEYWORDS = new Set(["False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield"]);
+
+const typeName = () => z.string().regex(TYPE_NAME, "must be a PascalCase type name, e.g. ObsRecord");
+
+const eventField = z.strictObject({
+  name: z
+    .string()
+    .regex(JSON_KEY, "must be a JSON key of letters, digits and '_', starting with a letter")
+    .refine((k) => !PY_KEYWORDS.has(k), { message: "is a Python keyword, which a TypedDict cannot declare; pick another" }),
+  type: z.string().refine((t) => (SCALAR_TYPES as readonly string[]).includes(t) || TYPE_NAME.test(t), {
+    message: `must be ${SCALAR_TYPES.join(", ")} or the name of a type`,
+  }),
+  list: z.boolean().optional().default(false),
+  optional: z.boolean().optional().default(false),
+  role: z.string().optional(),
+  decode: z
+    .strictObject({
+      base64: z.boolean().optional().default(false),
+      base64When: z.string().regex(JSON_KEY, "must name a boolean field of the same type").optional(),
+      json: typeName().optional(),
+      list: z.boolean().optional().default(false),
+    })
+    .optional(),
+  description: text(),
+});
+
+const eventType = z.strictObject({
+  trigger: z.string().regex(TRIGGER, "must be lower-case letters, digits and '-', e.g. async-failure").optional(),
+  description: text(),
+  fields: z.array(eventField).min(1, "must list at least one field"),
+});
+
+const events = z.strictObject({
+  apig: z
+    .strictObject({
+      request: typeName(),
+      response: typeName(),
+      maxBytes: z.number().int("must be a whole number of bytes").positive("must be positive").max(2 ** 31 - 1),
+    })
+    .optional(),
+  types: z.record(z.string().regex(TYPE_NAME, "type names must be PascalCase, e.g. ObsRecord"), eventType).optional().default({}),
 });
 
 const specSchema = z.strictObject({
@@ -92,11 +150,21 @@ const specSchema = z.strictObject({
   limits: z.strictObject({
     maxResponseBytes: z.number().int("must be a whole number of bytes").positive("must be positive").max(2 ** 31 - 1),
   }),
+  events: events.optional(),
 });
 
-export type Spec = z.output<typeof specSchema>;
+type ParsedSpec = z.output<typeof specSchema>;
+type ParsedEvents = NonNullable<ParsedSpec["events"]>;
+/** The events after a user's spec is merged over the embedded one: the APIG roles always there. */
+export interface SpecEvents {
+  apig: NonNullable<ParsedEvents["apig"]>;
+  types: ParsedEvents["types"];
+}
+export type Spec = Omit<ParsedSpec, "events"> & { events: SpecEvents };
 export type SpecHeader = Spec["headers"][number];
 export type SpecEnv = Spec["env"][number];
+export type SpecEventType = SpecEvents["types"][string];
+export type SpecEventField = SpecEventType["fields"][number];
 
 
 /** Renders a zod issue path the way users read it: `env[3].name`. */
@@ -104,6 +172,92 @@ function place(path: PropertyKey[]): string {
   let out = "";
   for (const key of path) out += typeof key === "number" ? `[${key}]` : out ? `.${String(key)}` : String(key);
   return out || "(top level)";
+}
+
+const ROLE_TYPES: Record<string, string> = { method: "string", path: "string", query: "map", body: "string", base64: "boolean", status: "integer", headers: "map" };
+
+/** The event rules that span types: references resolve, roles are complete, names stay distinct. */
+function eventChecks(events: SpecEvents): string[] {
+  const problems: string[] = [];
+  const types = events.types;
+  const snakeTypes = new Map<string, string>();
+  const triggers = new Map<string, string>();
+  for (const [name, type] of Object.entries(types)) {
+    const at = `events.types.${name}`;
+    const other = snakeTypes.get(snake(name));
+    if (other) problems.push(`${at}: ${name} and ${other} spell the same in snake_case; rename one`);
+    else snakeTypes.set(snake(name), name);
+    if (type.trigger) {
+      const seen = triggers.get(type.trigger);
+      if (seen) problems.push(`${at}.trigger: ${type.trigger} is already the trigger of ${seen}`);
+      else triggers.set(type.trigger, name);
+    }
+    const keys = new Map<string, string>();
+    type.fields.forEach((f, i) => {
+      const fat = `${at}.fields[${i}]`;
+      const seen = keys.get(snake(f.name));
+      if (seen !== undefined) problems.push(`${fat}.name: ${f.name} and ${seen} spell the same in snake_case`);
+      else keys.set(snake(f.name), f.name);
+      if (!(SCALAR_TYPES as readonly string[]).includes(f.type) && !types[f.type])
+        problems.push(`${fat}.type: ${f.type} is not a type of events.types`);
+      if (f.decode) {
+        const d = f.decode;
+        if (f.type !== "string" || f.list) problems.push(`${fat}.decode: only a string field can be decoded`);
+        if (!d.base64 && !d.base64When && !d.json) problems.push(`${fat}.decode: needs base64, base64When or json`);
+        if (d.base64 && d.base64When) problems.push(`${fat}.decode: base64 and base64When exclude each other`);
+        if (d.list && !d.json) problems.push(`${fat}.decode.list: goes with json`);
+        if (d.json && !types[d.json]) problems.push(`${fat}.decode.json: ${d.json} is not a type of events.types`);
+        if (d.base64When) {
+          const flag = type.fields.find((g) => g.name === d.base64When);
+          if (!flag || flag.type !== "boolean" || flag.list)
+            problems.push(`${fat}.decode.base64When: ${d.base64When} is not a boolean field of ${name}`);
+        }
+      }
+    });
+    const cycle = findCycle(name, types);
+    if (cycle) problems.push(`${at}: contains itself (${cycle.join(" > ")}); only a list may hold its own type`);
+  }
+  const roleCheck = (which: "request" | "response", roles: readonly string[]) => {
+    const name = events.apig[which];
+    const type = types[name];
+    if (!type) return problems.push(`events.apig.${which}: ${name} is not a type of events.types`);
+    for (const role of roles) {
+      const holders = type.fields.filter((f) => f.role === role);
+      if (holders.length !== 1) problems.push(`events.types.${name}: needs exactly one field with role: ${role} (found ${holders.length})`);
+      else if (holders[0]!.type !== ROLE_TYPES[role] || holders[0]!.list)
+        problems.push(`events.types.${name}: the field with role ${role} must be a ${ROLE_TYPES[role]}`);
+    }
+    type.fields.forEach((f, i) => {
+      if (f.role !== undefined && !roles.includes(f.role))
+        problems.push(`events.types.${name}.fields[${i}].role: must be one of ${roles.join(", ")}`);
+    });
+    return undefined;
+  };
+  roleCheck("request", REQUEST_ROLES);
+  roleCheck("response", RESPONSE_ROLES);
+  for (const [name, type] of Object.entries(types)) {
+    if (name === events.apig.request || name === events.apig.response) continue;
+    type.fields.forEach((f, i) => {
+      if (f.role !== undefined) problems.push(`events.types.${name}.fields[${i}].role: roles belong to the events.apig types only`);
+    });
+  }
+  return problems;
+}
+
+/** A path from a type back to itself through fields that are not lists (a value cannot hold itself). */
+function findCycle(start: string, types: SpecEvents["types"]): string[] | undefined {
+  const walk = (name: string, path: string[]): string[] | undefined => {
+    for (const f of types[name]?.fields ?? []) {
+      if (f.list || !types[f.type]) continue;
+      if (f.type === start) return [...path, f.type];
+      if (!path.includes(f.type)) {
+        const found = walk(f.type, [...path, f.type]);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  return walk(start, [start]);
 }
 
 /** Rules that span several entries, which a per-field schema cannot express. */
@@ -149,11 +303,29 @@ function crossChecks(spec: Spec): string[] {
     problems.push("errors.messageField: must differ from errors.typeField");
   if (spec.endpoints.response.path === spec.endpoints.error.path)
     problems.push("endpoints.error.path: must differ from endpoints.response.path");
+  const getters = new Map<string, string>();
+  for (const [list, items] of [["headers", spec.headers], ["env", spec.env]] as const) {
+    items.forEach((item, i) => {
+      if (!item.getter) return;
+      const seen = getters.get(item.getter);
+      if (seen) problems.push(`${list}[${i}].getter: ${item.getter} is already the getter of ${seen}`);
+      else getters.set(item.getter, `${list}[${i}]`);
+    });
+  }
+  const userData = spec.env.filter((e) => e.userData);
+  if (userData.length > 1) problems.push(`env: at most one variable can be userData (found ${userData.length})`);
+  spec.env.forEach((e, i) => {
+    if (e.userData && e.type !== "string") problems.push(`env[${i}].type: the userData variable holds JSON text, so it must be a string`);
+  });
+  problems.push(...eventChecks(spec.events));
   return problems;
 }
 
-/** Validates parsed spec data; throws SpecError listing every problem with its place. */
-export function validateSpec(data: unknown, file: string): Spec {
+/**
+ * Validates parsed spec data; throws SpecError listing every problem with its place. `base` is
+ * the embedded spec's events: a user's types add to them or replace those of the same name.
+ */
+export function validateSpec(data: unknown, file: string, base?: SpecEvents): Spec {
   const result = specSchema.safeParse(data);
   if (!result.success) {
     throw new SpecError(
@@ -161,13 +333,17 @@ export function validateSpec(data: unknown, file: string): Spec {
       result.error.issues.map((issue) => `${place(issue.path)}: ${issue.message}`),
     );
   }
-  const problems = crossChecks(result.data);
+  const { events: own, ...rest } = result.data;
+  const apig = own?.apig ?? base?.apig;
+  if (!apig) throw new SpecError(file, ["events.apig: missing (name the APIG request and response types)"]);
+  const spec: Spec = { ...rest, events: { apig, types: { ...base?.types, ...own?.types } } };
+  const problems = crossChecks(spec);
   if (problems.length > 0) throw new SpecError(file, problems);
-  return result.data;
+  return spec;
 }
 
 /** Parses spec text as JSON (by extension) or YAML (otherwise; YAML is a superset of JSON). */
-export function parseSpec(source: string, file: string): Spec {
+export function parseSpec(source: string, file: string, base?: SpecEvents): Spec {
   let data: unknown;
   try {
     data = extname(file).toLowerCase() === ".json" ? JSON.parse(source) : parseYaml(source, { prettyErrors: true });
@@ -175,7 +351,7 @@ export function parseSpec(source: string, file: string): Spec {
     const reason = err instanceof Error ? err.message.split("\n")[0] : String(err);
     throw new SpecError(file, [`cannot parse: ${reason}`]);
   }
-  return validateSpec(data, file);
+  return validateSpec(data, file, base);
 }
 
 function readSpecSource(file: string | undefined): { source: string; file: string } {
@@ -190,5 +366,7 @@ function readSpecSource(file: string | undefined): { source: string; file: strin
 
 export function loadSpec(file?: string): { spec: Spec; source: string } {
   const { source, file: name } = readSpecSource(file);
-  return { spec: parseSpec(source, name), source };
+  // A user's spec builds on the embedded spec's events (see validateSpec).
+  const base = file === undefined ? undefined : loadSpec().spec.events;
+  return { spec: parseSpec(source, name, base), source };
 }

@@ -29,13 +29,7 @@ export interface Target {
   format?(path: string, text: string): Promise<string>;
 }
 
-export function snake(camel: string): string {
-  return camel.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2").toLowerCase();
-}
-
-export function camelToPascal(camel: string): string {
-  return camel.charAt(0).toUpperCase() + camel.slice(1);
-}
+export { camelToPascal, snake, words } from "./names.js";
 
 /** A double-quoted string literal with JSON escapes, valid in Go, Rust, Python and JavaScript. */
 export function jsonLiteral(value: unknown): string {

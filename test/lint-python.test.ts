@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../src/spec.js";
-import { snake } from "../src/target.js";
+import { snake } from "../src/names.js";
 import { LANGS, SPECS, buildDir, type SpecName } from "./support/outputs.js";
 
 /** The generated runtime and the user's scaffold: both must pass every check as generated. */

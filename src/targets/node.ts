@@ -14,8 +14,9 @@ const HANDLER_FILE = files.find((f) => f.owner === "user")!.path;
 
 export const node: Target = {
   lang: "node",
-  // The spec's fields are lowerCamelCase already, which is JavaScript's convention.
-  naming: { field: (camel) => camel },
+  // The spec's fields are lowerCamelCase already, which is JavaScript's convention; events are
+  // plain parsed JSON, so their fields keep their JSON keys.
+  naming: { field: (camel) => camel, type: (name) => name, eventField: (key) => key },
   helpers: { str: jsonLiteral },
   files,
   decorate: () => ({ handlerFile: HANDLER_FILE, handlerModule: `./${HANDLER_FILE}` }),

@@ -33,7 +33,8 @@ function pyEnv(e: EnvModel) {
 
 export const python: Target = {
   lang: "python",
-  naming: { field: snake },
+  // Events are TypedDicts over the parsed JSON: their keys are the JSON keys.
+  naming: { field: snake, type: (name) => name, eventField: (key) => key },
   helpers: { str: pyString },
   files: [
     { template: "fgruntime.py.hbs", path: "fgruntime.py", owner: "generated" },

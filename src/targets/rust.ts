@@ -88,9 +88,22 @@ function strConst(name: unknown, value: unknown): string {
   return width(line) > MAX_WIDTH ? `const ${String(name)}: &str =\n    ${rustLiteral(value)};` : line;
 }
 
+// Strict and reserved keywords, which a field needs as a raw identifier (`r#type`).
+const KEYWORDS = new Set(
+  ("as break const continue crate else enum extern false fn for if impl in let loop match mod move mut pub ref " +
+    "return static struct super trait true type unsafe use where while async await dyn abstract become box do " +
+    "final macro override priv typeof unsized virtual yield try gen").split(" "),
+);
+
+/** A struct field from a JSON key: snake_case, a raw identifier where it is a keyword. */
+export function rustField(key: string): string {
+  const id = snake(key);
+  return KEYWORDS.has(id) ? `r#${id}` : id;
+}
+
 export const rust: Target = {
   lang: "rust",
-  naming: { field: snake },
+  naming: { field: snake, type: (name) => name, eventField: rustField },
   helpers: { str: rustLiteral, strConst },
   files: [
     { template: "fgruntime.rs.hbs", path: "src/fgruntime.rs", owner: "generated" },

@@ -13,7 +13,7 @@ export function caseGlob(value: unknown): string {
 export const shell: Target = {
   lang: "shell",
   // The handler sees the context as exported variables: FG_REQUEST_ID, FG_ACCESS_KEY, ...
-  naming: { field: (camel) => `FG_${snake(camel).toUpperCase()}` },
+  naming: { field: (camel) => `FG_${snake(camel).toUpperCase()}`, type: snake, eventField: (key) => key },
   helpers: { str: shellQuote, caseGlob },
   files: [
     { template: "bootstrap.hbs", path: "bootstrap", owner: "generated", executable: true },
