@@ -225,7 +225,7 @@ function eventChecks(events: SpecEvents): string[] {
       const holders = type.fields.filter((f) => f.role === role);
       if (holders.length !== 1) problems.push(`events.types.${name}: needs exactly one field with role: ${role} (found ${holders.length})`);
       else if (holders[0]!.type !== ROLE_TYPES[role] || holders[0]!.list)
-        problems.push(`events.types.${name}: the field with role ${role} must be a ${ROLE_TYPES[role]}`);
+        problems.push(`events.types.${name}: the field with role ${role} must be of type ${ROLE_TYPES[role]}`);
     }
     type.fields.forEach((f, i) => {
       if (f.role !== undefined && !roles.includes(f.role))

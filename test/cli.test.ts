@@ -137,6 +137,17 @@ describe("bad input: one clear line, exit 2, nothing written", () => {
     ["a negative response limit", () => specWith((s) => (s.limits.maxResponseBytes = -1)), /limits\.maxResponseBytes: must be positive/],
     ["a wrong type", () => specWith((s) => (s.headers[3].secret = "yes")), /headers\[3\]\.secret: .*boolean/],
     ["an unknown env type", () => specWith((s) => (s.env[1].type = "date")), /env\[1\]\.type: type must be string, integer or number/],
+    ["two variables with one getter", () => specWith((s) => (s.env[1].getter = "getProjectID")), /env\[1\]\.getter: getProjectID is already the getter of env\[0\]/],
+    ["an event field of an unknown type", () => specWith((s) => (s.events.types.ObsObject.fields[2].type = "Size")), /events\.types\.ObsObject\.fields\[2\]\.type: Size is not a type of events\.types/],
+    ["an event key that would inject code", () => specWith((s) => (s.events.types.TimerEvent.fields[0].name = 'a"b')), /events\.types\.TimerEvent\.fields\[0\]\.name: must be a JSON key/],
+    ["two event keys that spell alike", () => specWith((s) => (s.events.types.TimerEvent.fields[1].name = "Version")), /events\.types\.TimerEvent\.fields\[1\]\.name: Version and version spell the same/],
+    ["an event type that holds itself", () => specWith((s) => (s.events.types.ObsBucket.fields[1].type = "ObsBucket")), /events\.types\.ObsBucket: contains itself \(ObsBucket > ObsBucket\)/],
+    ["a decode helper on a number", () => specWith((s) => (s.events.types.ObsObject.fields[2].decode = { base64: true })), /ObsObject\.fields\[2\]\.decode: only a string field can be decoded/],
+    ["base64When naming a string field", () => specWith((s) => (s.events.types.ApigRequest.fields[3].decode = { base64When: "path" })), /ApigRequest\.fields\[3\]\.decode\.base64When: path is not a boolean field of ApigRequest/],
+    ["an APIG request without a method role", () => specWith((s) => delete s.events.types.ApigRequest.fields[1].role), /events\.types\.ApigRequest: needs exactly one field with role: method \(found 0\)/],
+    ["an APIG role of the wrong type", () => specWith((s) => (s.events.types.ApigResponse.fields[0].type = "string")), /events\.types\.ApigResponse: the field with role status must be of type integer/],
+    ["two triggers of one name", () => specWith((s) => (s.events.types.KafkaEvent.trigger = "obs")), /events\.types\.(KafkaEvent|ObsEvent)\.trigger: obs is already the trigger of/],
+    ["an APIG type that does not exist", () => specWith((s) => (s.events.apig.response = "HttpAnswer")), /events\.apig\.response: HttpAnswer is not a type of events\.types/],
   ];
 
   function writeRaw(text: string, ext = "yaml"): string {

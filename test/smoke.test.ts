@@ -3,7 +3,6 @@ import { RuntimeApi } from "../src/emulator/api.js";
 import { loadSpec } from "../src/spec.js";
 import { LANGS, SPECS, buildDir, startBootstrap, type RunningBootstrap, type SpecName } from "./support/outputs.js";
 
-const ENVELOPE_HEAD = '{"statusCode":200,"isBase64Encoded":false,"headers":{"Content-Type":"application/json"},"body":';
 
 let running: RunningBootstrap | undefined;
 let api: RuntimeApi | undefined;
@@ -23,7 +22,13 @@ describe.each(Object.keys(SPECS) as SpecName[])("smoke, %s spec", (specName) => 
     const event = '{"hello": "wörld", "n": [1, 2.5, null]}';
     const ok = await api.invoke(event);
     expect(ok.kind, running.stderr()).toBe("response");
-    expect(ok.body.toString("utf8")).toBe(`${ENVELOPE_HEAD}${event}}`);
+    // The scaffold's APIG envelope around a JSON event that is not an APIG request: its text as the body.
+    expect(JSON.parse(ok.body.toString("utf8"))).toEqual({
+      statusCode: 200,
+      isBase64Encoded: false,
+      headers: { "Content-Type": "application/json" },
+      body: event,
+    });
 
     const bad = await api.invoke("{not json");
     expect(bad.kind).toBe("error");

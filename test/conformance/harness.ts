@@ -128,6 +128,8 @@ export interface SessionOptions {
   spec?: SpecName;
   /** "scaffold": the generated output as built; "test": the copy with the test handler. */
   handler: "scaffold" | "test";
+  /** The test handler's JSON mode (FG_TEST_MODE=json): the language's JSON handler API. */
+  mode?: "json";
   /** Replaces the spec variables of conformanceEnv entirely when given. */
   env?: Record<string, string>;
   headers?: Record<string, string>;
@@ -170,6 +172,7 @@ export class Session {
       HOME: process.env.HOME ?? "/root",
       TMPDIR: this.tmp,
       ...(opts.env ?? conformanceEnv(this.spec, this.dir)),
+      ...(opts.mode === "json" ? { FG_TEST_MODE: "json" } : {}),
     };
     if (opts.timeoutSeconds !== undefined) env[this.spec.env.find((e) => e.timeout)!.name] = String(opts.timeoutSeconds);
     const headerValues = opts.headers ?? conformanceHeaders(this.spec);

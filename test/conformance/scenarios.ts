@@ -3,6 +3,7 @@ import type { InvocationResult } from "../../src/emulator/api.js";
 import { rssKiB } from "../../src/emulator/instance.js";
 import type { NormalEntry, TranscriptEntry } from "../../src/emulator/transcript.js";
 import type { Spec } from "../../src/spec.js";
+import { expectScaffoldEcho } from "./handler-scenarios.js";
 import { SPEC, Session, conformanceEnv, conformanceHeaders, type SessionOptions, type Variant } from "./harness.js";
 
 /**
@@ -24,9 +25,6 @@ export interface Scenario {
 }
 
 const spec = SPEC.default;
-const ENVELOPE_HEAD = '{"statusCode":200,"isBase64Encoded":false,"headers":{"Content-Type":"application/json"},"body":';
-const ENVELOPE_TAIL = "}";
-const envelope = (event: string | Buffer) => Buffer.concat([Buffer.from(ENVELOPE_HEAD), Buffer.from(event), Buffer.from(ENVELOPE_TAIL)]);
 
 const isShell = (v: Variant) => v.lang === "shell";
 
@@ -139,8 +137,8 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "echo",
     async run(v, start) {
-      const s = await start({ handler: "scaffold" });
-      for (const event of ECHO_EVENTS) expectResponse(await s.invoke(event), envelope(event), s);
+      const s = await start({ handler: "test" });
+      for (const event of ECHO_EVENTS) expectResponse(await s.invoke(event), event, s);
       const posts = s.emu.api.transcript.filter((e) => e.type === "post");
       expect(posts.length, "exactly one POST per event").toBe(ECHO_EVENTS.length);
       return s.normalized();
@@ -153,8 +151,9 @@ export const SCENARIOS: Scenario[] = [
       for (const [i, event] of INVALID_EVENTS.entries()) {
         const r = await s.invoke(event);
         expect(r.kind, `event ${JSON.stringify(event)} is not JSON, but got a ${r.kind}: ${r.body.toString().slice(0, 200)}`).toBe("error");
-        expectError(r, spec.errors.types.handler, s);
-        expectResponse(await s.invoke(ok(i)), envelope(ok(i)), s);
+        // The same text in every language (docs/events-contract.md).
+        expect(expectError(r, spec.errors.types.handler, s)).toBe("the event is not valid JSON");
+        expectScaffoldEcho(await s.invoke(ok(i)), ok(i), s);
       }
       return s.normalized();
     },
@@ -210,7 +209,7 @@ export const SCENARIOS: Scenario[] = [
     // Generous: the shell output validates JSON with awk, which is slow on big events under load.
     timeoutMs: 300_000,
     async run(v, start) {
-      const s = await start({ handler: "scaffold", timeoutSeconds: 120 });
+      const s = await start({ handler: "test", timeoutSeconds: 120 });
       const unit = 'abc ü € 😀 \\" $HOME `id` \\\\ %s ';
       const report: string[] = [];
       for (const size of [1 << 20, 6_000_000]) {
@@ -218,7 +217,7 @@ export const SCENARIOS: Scenario[] = [
         expect(event.length).toBe(size);
         const t0 = performance.now();
         const { result, peakKiB } = await s.peakRss(s.invoke(event));
-        expectResponse(result, envelope(event), s);
+        expectResponse(result, event, s);
         report.push(`${size} bytes: ${Math.round(performance.now() - t0)} ms, peak RSS ${Math.round(peakKiB / 1024)} MiB`);
       }
       // For information (no bound is asserted): what a big event costs each runtime.
@@ -230,15 +229,14 @@ export const SCENARIOS: Scenario[] = [
     name: "response-too-large",
     timeoutMs: 300_000,
     async run(v, start) {
-      const s = await start({ handler: "scaffold", timeoutSeconds: 120 });
+      const s = await start({ handler: "test", timeoutSeconds: 120 });
       const limit = spec.limits.maxResponseBytes;
-      const overhead = ENVELOPE_HEAD.length + ENVELOPE_TAIL.length;
-      // One byte over the limit: an error post of the responseTooLarge type, not a crash.
-      expectError(await s.invoke(sizedEvent(limit - overhead + 1)), spec.errors.types.responseTooLarge, s);
-      // Exactly the limit: still a response.
-      const atLimit = sizedEvent(limit - overhead);
-      expectResponse(await s.invoke(atLimit), envelope(atLimit), s);
-      expectResponse(await s.invoke(ok(1)), envelope(ok(1)), s);
+      // The test handler echoes the event: one byte over the limit is an error post of the
+      // responseTooLarge type, not a crash; exactly the limit is still a response.
+      expectError(await s.invoke(sizedEvent(limit + 1)), spec.errors.types.responseTooLarge, s);
+      const atLimit = sizedEvent(limit);
+      expectResponse(await s.invoke(atLimit), atLimit, s);
+      expectResponse(await s.invoke(ok(1)), ok(1), s);
       expect(s.emu.api.transcript.filter((e) => e.type === "start").length, "no crash").toBe(1);
       return s.normalized();
     },
@@ -246,10 +244,10 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "api-down-at-start",
     async run(v, start) {
-      const s = await start({ handler: "scaffold", listenDelayMs: 1000 });
+      const s = await start({ handler: "test", listenDelayMs: 1000 });
       const t0 = performance.now();
       const r = await s.invoke(ok(1));
-      expectResponse(r, envelope(ok(1)), s);
+      expectResponse(r, ok(1), s);
       // The backoff tops out at 2 s: once the API is up, the next try comes within that.
       expect(performance.now() - t0, "served soon after the API appeared").toBeLessThan(4000);
       return s.normalized();
@@ -259,32 +257,32 @@ export const SCENARIOS: Scenario[] = [
     name: "get-5xx",
     async run(v, start) {
       const s = await start({
-        handler: "scaffold",
+        handler: "test",
         getFaults: { 1: { kind: "status", status: 500 }, 2: { kind: "status", status: 502 }, 3: { kind: "status", status: 503 } },
       });
-      expectResponse(await s.invoke(ok(1)), envelope(ok(1)), s);
+      expectResponse(await s.invoke(ok(1)), ok(1), s);
       expectBackoff(s, 3);
-      expectResponse(await s.invoke(ok(2)), envelope(ok(2)), s);
+      expectResponse(await s.invoke(ok(2)), ok(2), s);
       return s.normalized();
     },
   },
   {
     name: "get-reset",
     async run(v, start) {
-      const s = await start({ handler: "scaffold", getFaults: { 1: { kind: "reset" }, 2: { kind: "reset" } } });
-      expectResponse(await s.invoke(ok(1)), envelope(ok(1)), s);
+      const s = await start({ handler: "test", getFaults: { 1: { kind: "reset" }, 2: { kind: "reset" } } });
+      expectResponse(await s.invoke(ok(1)), ok(1), s);
       expectBackoff(s, 2);
-      expectResponse(await s.invoke(ok(2)), envelope(ok(2)), s);
+      expectResponse(await s.invoke(ok(2)), ok(2), s);
       return s.normalized();
     },
   },
   {
     name: "no-request-id",
     async run(v, start) {
-      const s = await start({ handler: "scaffold", getFaults: { 1: { kind: "noRequestId" } } });
-      expectResponse(await s.invoke(ok(1)), envelope(ok(1)), s);
+      const s = await start({ handler: "test", getFaults: { 1: { kind: "noRequestId" } } });
+      expectResponse(await s.invoke(ok(1)), ok(1), s);
       expectBackoff(s, 1);
-      expectResponse(await s.invoke(ok(2)), envelope(ok(2)), s);
+      expectResponse(await s.invoke(ok(2)), ok(2), s);
       expect(s.emu.api.rejected, "nothing posted for the event without an ID").toBe(0);
       expect(s.emu.api.posts).toBe(2);
       return s.normalized();
@@ -293,13 +291,13 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "post-5xx",
     async run(v, start) {
-      const s = await start({ handler: "scaffold", postFaults: { 1: { kind: "status", status: 500 } } });
+      const s = await start({ handler: "test", postFaults: { 1: { kind: "status", status: 500 } } });
       const [a, b] = await Promise.all([s.invoke(ok(1)), s.invoke(ok(2))]);
       // Logged, not retried: the runtime went on to the next event.
       expect(a.kind, `${a.kind} ${a.reason ?? ""}`).toBe("unanswered");
       expect(a.postStatus).toBe(500);
-      expectResponse(b, envelope(ok(2)), s);
-      expectResponse(await s.invoke(ok(3)), envelope(ok(3)), s);
+      expectResponse(b, ok(2), s);
+      expectResponse(await s.invoke(ok(3)), ok(3), s);
       expect(s.emu.api.rejected, "no second POST for the same request").toBe(0);
       await waitFor(() => s.stderr().includes(a.requestId), 2000);
       expect(s.stderr(), "the failed POST is logged with its request ID").toContain(a.requestId);
@@ -312,14 +310,14 @@ export const SCENARIOS: Scenario[] = [
       // The reset comes before the API read the answer, so the answer did not arrive. Two
       // behaviours are fine: log it and go on (the invocation stays unanswered), or retry the
       // POST once (Go's net/http re-sends a request that failed this way on a reused connection).
-      const s = await start({ handler: "scaffold", postFaults: { 1: { kind: "reset" } } });
+      const s = await start({ handler: "test", postFaults: { 1: { kind: "reset" } } });
       const [a, b] = await Promise.all([s.invoke(ok(1)), s.invoke(ok(2))]);
       expect(a.postStatus).toBe(0);
-      expectResponse(b, envelope(ok(2)), s);
-      expectResponse(await s.invoke(ok(3)), envelope(ok(3)), s);
+      expectResponse(b, ok(2), s);
+      expectResponse(await s.invoke(ok(3)), ok(3), s);
       expect(s.emu.api.rejected, "no duplicate POST").toBe(0);
       if (a.kind === "response") {
-        expect(a.body.equals(envelope(ok(1)))).toBe(true);
+        expect(a.body.toString("utf8")).toBe(ok(1));
         return { group: "retried", transcript: s.normalized() };
       }
       expect(a.kind, `${a.kind} ${a.reason ?? ""}`).toBe("unanswered");
@@ -342,7 +340,7 @@ export const SCENARIOS: Scenario[] = [
       });
       const a = await s.invoke(ok(1));
       const b = await s.invoke("{not json");
-      expectResponse(await s.invoke(ok(2)), envelope(ok(2)), s);
+      expectScaffoldEcho(await s.invoke(ok(2)), ok(2), s);
       await waitFor(() => s.stderr().includes(b.requestId), 2000);
       // The scaffold handler's own stderr line (shell: the handler reports there) is not the runtime's.
       const lines = s.stderr().split("\n").filter((l) => l !== "" && l !== "the event is not valid JSON");
@@ -454,7 +452,7 @@ export const SCENARIOS: Scenario[] = [
       // 10,000 everywhere; the shell output, at ~50 invocations/s (a curl and an awk per event),
       // gets 10,000 under dash and 2,000 under bash and busybox ash, to keep the suite short.
       const n = Number(process.env.FG_SOAK_INVOCATIONS ?? (v.lang === "shell" && v.id !== "shell-dash" ? 2_000 : 10_000));
-      const s = await start({ handler: "scaffold", record: false });
+      const s = await start({ handler: "test", record: false });
       const pid = s.pid!;
       const rss: { at: number; kib: number }[] = [];
       const every = Math.max(1, Math.floor(n / 10));
@@ -471,7 +469,7 @@ export const SCENARIOS: Scenario[] = [
       let responses = 0;
       const wrong: number[] = [];
       results.forEach((r, i) => {
-        if (r.kind === "response" && r.body.equals(envelope(events[i]!))) responses++;
+        if (r.kind === "response" && r.body.toString("utf8") === events[i]) responses++;
         else wrong.push(i);
       });
       expect(wrong.slice(0, 5).map((i) => `${i}: ${results[i]!.kind} ${results[i]!.body.toString().slice(0, 100)}`), s.tail()).toEqual([]);
@@ -495,8 +493,8 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "sigterm-idle",
     async run(v, start) {
-      const s = await start({ handler: "scaffold" });
-      expectResponse(await s.invoke(ok(1)), envelope(ok(1)), s);
+      const s = await start({ handler: "test" });
+      expectResponse(await s.invoke(ok(1)), ok(1), s);
       await new Promise((r) => setTimeout(r, 300)); // idle in the long poll
       const exit = await s.emu.terminate("SIGTERM");
       expect(exit.ms, "exits promptly on SIGTERM").toBeLessThan(3000);
@@ -512,7 +510,7 @@ export const ALT_SCENARIOS: Scenario[] = [
     name: "alt-echo",
     async run(v, start) {
       const s = await start({ spec: "alt", handler: "scaffold" });
-      for (const event of ECHO_EVENTS.slice(0, 4)) expectResponse(await s.invoke(event), envelope(event), s);
+      for (const event of ECHO_EVENTS.slice(0, 4)) expectScaffoldEcho(await s.invoke(event), event, s, SPEC.alt);
       expectError(await s.invoke("{not json"), SPEC.alt.errors.types.handler, s, SPEC.alt);
       return s.normalized();
     },
@@ -524,10 +522,17 @@ export const ALT_SCENARIOS: Scenario[] = [
       const alt = SPEC.alt;
       const s = await start({ spec: "alt", handler: "scaffold", timeoutSeconds: 60 });
       const limit = alt.limits.maxResponseBytes;
-      const overhead = ENVELOPE_HEAD.length + ENVELOPE_TAIL.length;
+      // The scaffold wraps the event in an APIG envelope whose size is the language's own (its
+      // JSON escaping and spacing): measure it on a small event, then aim at the limit exactly.
+      const probe = sizedEvent(1000);
+      const small = await s.invoke(probe);
+      expectScaffoldEcho(small, probe.toString("utf8"), s, alt);
+      const overhead = small.body.length - probe.length;
       expectError(await s.invoke(sizedEvent(limit - overhead + 1)), alt.errors.types.responseTooLarge, s, alt);
       const atLimit = sizedEvent(limit - overhead);
-      expectResponse(await s.invoke(atLimit), envelope(atLimit), s);
+      const r = await s.invoke(atLimit);
+      expectScaffoldEcho(r, atLimit.toString("utf8"), s, alt);
+      expect(r.body.length, "exactly the limit").toBe(limit);
       return s.normalized();
     },
   },
