@@ -2,27 +2,48 @@
 // runtime.mjs calls `handler` once per invocation. To choose the errorType the caller sees,
 // throw new HandlerError("MyApp.NotFound", "no such item") (import { HandlerError } from "./runtime.mjs");
 // any other Error is reported as Function.HandlerError, a thrown value that is not an Error as Function.HandlerPanic.
-
-// The answer's envelope, in the shape API Gateway expects; the event goes in "body" as received.
-const RESPONSE_HEAD = Buffer.from(
-  '{"statusCode":200,"isBase64Encoded":false,"headers":{"Content-Type":"application/json"},"body":',
-);
-const RESPONSE_TAIL = Buffer.from("}");
+import { apig, decodeApigRequestBody, isApigRequest } from "./events.mjs";
+import { raw } from "./runtime.mjs";
 
 /**
- * Answers a JSON event with the event itself wrapped in RESPONSE_HEAD and RESPONSE_TAIL; any other
- * event is an error. `context` gives the request ID (`context.requestId`), the request headers,
- * the function's settings (`context.function`) and the deadline (`context.deadline`,
- * `context.getRemainingTimeInMillis()`).
- * @param {Buffer} event the event's bytes, as received
- * @param {import("./runtime.mjs").Context} context this invocation
- * @returns {Promise<Buffer | Uint8Array | string>} the response's bytes (a string is sent as UTF-8)
+ * Answers an API Gateway request with what it received, as JSON: its method, path, query and
+ * body. Any other JSON event goes back as the body of a JSON response, as received; an event that
+ * is not JSON is an error.
+ *
+ * A raw handler (`raw(...)`): it gets the event's bytes and returns the response's. Without
+ * `raw`, a handler gets the event parsed and may return any JSON value:
+ * `export async function handler(event, context) { return apig.json({ hello: "world" }); }`.
+ * `context` gives the request ID (`context.requestId`), the request headers, the function's
+ * settings (`context.function`), `context.getRemainingTimeInMillis()`, `context.getUserData(key)`
+ * and `context.getLogger()`.
  */
-export async function handler(event, context) {
+export const handler = raw(async (event) => {
+  const text = event.toString("utf8");
+  /** @type {unknown} */
+  let parsed;
   try {
-    JSON.parse(event.toString("utf8"));
+    parsed = JSON.parse(text);
   } catch {
     throw new Error("the event is not valid JSON");
   }
-  return Buffer.concat([RESPONSE_HEAD, event, RESPONSE_TAIL]);
-}
+  if (!isApigRequest(parsed)) {
+    // Not from API Gateway: the event, as received, is the body of a JSON response.
+    return JSON.stringify(
+      apig.text(text, 200, { "Content-Type": "application/json" }),
+    );
+  }
+  /** @type {Buffer} */
+  let body;
+  try {
+    body = decodeApigRequestBody(parsed);
+  } catch {
+    throw new Error("the APIG request body is not valid base64");
+  }
+  const answer = {
+    method: parsed.httpMethod,
+    path: parsed.path ?? "",
+    query: parsed.queryStringParameters ?? {},
+    body: body.toString("utf8"),
+  };
+  return JSON.stringify(apig.json(answer));
+});

@@ -3,23 +3,37 @@
 
 /**
  * The loop of a FunctionGraph custom runtime: bootstrap runs this file with node. It fetches each
- * invocation from the runtime API, calls `handler` from ./handler.mjs and posts the handler's
- * response or error. ./handler.mjs imports HandlerError (and the JSDoc types) from here;
- * importing this file from anywhere else starts nothing.
+ * invocation from the runtime API, calls the handler (the module and export that RUNTIME_HANDLER
+ * names, `index.handler` for index.js, index.cjs or index.mjs beside this file, when that file
+ * exists; else `handler` from ./handler.mjs) and posts the handler's response or error.
+ * Handlers import `raw`, HandlerError and the types from here; importing this file from anywhere
+ * else starts nothing.
  * @module
  */
 
-import { realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import http from "node:http";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { inspect, types } from "node:util";
+import { Context, functionSettings } from "./context.mjs";
+import {
+  ERROR_TYPE_HANDLER,
+  ERROR_TYPE_PANIC,
+  ERROR_TYPE_RESPONSE_TOO_LARGE,
+  HandlerError,
+} from "./errors.mjs";
+import { log } from "./log.mjs";
 
-/** errorType of a handler that threw an Error (other than a HandlerError). */
-export const ERROR_TYPE_HANDLER = "Function.HandlerError";
-/** errorType of a handler that threw something that is not an Error, or crashed the process. */
-export const ERROR_TYPE_PANIC = "Function.HandlerPanic";
-/** errorType of a response larger than MAX_RESPONSE_BYTES. */
-export const ERROR_TYPE_RESPONSE_TOO_LARGE = "Runtime.ResponseTooLarge";
+export { Context, functionSettings } from "./context.mjs";
+export {
+  ERROR_TYPE_HANDLER,
+  ERROR_TYPE_PANIC,
+  ERROR_TYPE_RESPONSE_TOO_LARGE,
+  HandlerError,
+} from "./errors.mjs";
+export { Logger } from "./log.mjs";
+
 /** The largest response the runtime posts, in bytes; a larger one is reported as an error. */
 export const MAX_RESPONSE_BYTES = 6291456;
 
@@ -49,61 +63,39 @@ const BACKOFF_MAX_MS = 2000;
 const CONNECT_TIMEOUT_MS = 5000;
 /** Credentials can make the headers of an event large; the API is trusted. */
 const MAX_HEADER_BYTES = 1 << 20;
+/** The scaffold's module and export, loaded when no other handler is configured. */
 const HANDLER_MODULE = "./handler.mjs";
+const HANDLER_EXPORT = "handler";
+/** The extensions a configured handler module may have, in the order they are looked for. */
+const HANDLER_EXTENSIONS = [".js", ".cjs", ".mjs"];
+/** The function's code: this file's folder. */
+const CODE_DIR = dirname(fileURLToPath(import.meta.url));
+/** Marks a raw handler; registered, so that it holds across copies of this module. */
+const RAW = Symbol.for("fg-bootgen.raw");
+/** Strict UTF-8: an event with invalid UTF-8 or a byte order mark is not JSON. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
- * A handler failure with an explicit errorType: `throw new HandlerError("MyApp.NotFound", "no such
- * item")`. Its `name` is the type. Any other Error is reported as ERROR_TYPE_HANDLER, a thrown value
- * that is not an Error as ERROR_TYPE_PANIC.
- */
-export class HandlerError extends Error {
-  /**
-   * @param {string} type the errorType the caller sees
-   * @param {string} message the errorMessage
-   * @param {ErrorOptions} [options] e.g. `{ cause }`
-   */
-  constructor(type, message, options) {
-    super(message, options);
-    this.name = type;
-  }
-}
-
-/**
- * The function's settings, read once from the environment when the runtime starts.
- * @typedef {object} FunctionSettings
- * @property {string} projectId project ID (RUNTIME_PROJECT_ID)
- * @property {string} functionName function name (RUNTIME_FUNC_NAME)
- * @property {string} functionVersion function version (RUNTIME_FUNC_VERSION)
- * @property {string} package function group (package) (RUNTIME_PACKAGE)
- * @property {string} handler function entry point (RUNTIME_HANDLER)
- * @property {number} timeoutSeconds function timeout in whole seconds (RUNTIME_TIMEOUT)
- * @property {string} userData user data passed through environment variables (JSON) (RUNTIME_USERDATA)
- * @property {number} cpu CPUs allotted (RUNTIME_CPU)
- * @property {number} memoryMb memory allotted in MB (RUNTIME_MEMORY)
- * @property {string} codeRoot folder holding the function's code (RUNTIME_CODE_ROOT)
+ * What a raw handler returns: the response's bytes (a string is sent as UTF-8).
+ * @typedef {Buffer | Uint8Array | string} RawResult
  */
 
 /**
- * What a Context is made of; every header left out is "".
- * @typedef {object} ContextInit
- * @property {string} requestId ID of this invocation
- * @property {string} [accessKey] tenant access key (needs an agency configured on the function)
- * @property {string} [authToken] IAM token (needs an agency configured on the function)
- * @property {string} [invokeType] how the function was invoked (sync or async)
- * @property {string} [secretKey] tenant secret key (needs an agency configured on the function)
- * @property {string} [securityToken] security token (needs an agency configured on the function)
- * @property {Readonly<FunctionSettings>} [function] default: the settings read from the environment
- * @property {number} [deadline] ms since the epoch; default: now + the function's timeout
+ * A raw handler: the event's bytes in, the response's bytes out. Mark it with `raw(...)`.
+ * @typedef {(event: Buffer, context: Context) => Promise<RawResult> | RawResult} RawHandler
  */
 
 /**
- * What the handler returns: the response's bytes (a string is sent as UTF-8).
- * @typedef {Buffer | Uint8Array | string} HandlerResult
+ * A JSON handler, the default: the parsed event in; out any value JSON.stringify takes (undefined
+ * is sent as null), or a Buffer, Uint8Array or string, sent as they are.
+ * @typedef {(event: any, context: Context) => unknown} Handler
  */
 
 /**
- * The handler: `export async function handler(event, context)` in ./handler.mjs.
- * @typedef {(event: Buffer, context: Context) => Promise<HandlerResult> | HandlerResult} Handler
+ * The handler once loaded, and whether it takes the event's bytes.
+ * @typedef {object} LoadedHandler
+ * @property {Function} fn
+ * @property {boolean} raw
  */
 
 /**
@@ -122,9 +114,24 @@ export class HandlerError extends Error {
  */
 
 /**
- * What the handler module exports, as far as the runtime knows before looking.
- * @typedef {object} HandlerModule
- * @property {unknown} [handler]
+ * What a JSON handler's result came to: the response's bytes, or why there are none.
+ * @typedef {object} Outcome
+ * @property {Buffer} [out]
+ * @property {Failure} [failure]
+ */
+
+/**
+ * Where the handler is: the module's URL, the export's name, and the module for messages.
+ * @typedef {object} HandlerLocation
+ * @property {string} url
+ * @property {string} name
+ * @property {string} label
+ */
+
+/**
+ * What a handler module exports, as far as the runtime knows before looking (`default`: a
+ * CommonJS module's `module.exports`).
+ * @typedef {Record<string, unknown> & { default?: unknown }} HandlerModule
  */
 
 /**
@@ -136,126 +143,15 @@ export class HandlerError extends Error {
  */
 
 /**
- * Writes one line to stderr: `fgruntime: [<request id>] <message>`.
- * @param {string | undefined} id the request ID, if the line is about one invocation
- * @param {string} message
- * @returns {void}
+ * Marks a raw handler, which gets the event's bytes and returns the response's:
+ * `export const handler = raw(async (event, context) => ...)`.
+ * @template {RawHandler} F
+ * @param {F} handler
+ * @returns {F} the same function
  */
-function log(id, message) {
-  const line = message.replace(/\r?\n|\r/g, "\\n");
-  process.stderr.write(
-    id === undefined ? `fgruntime: ${line}\n` : `fgruntime: [${id}] ${line}\n`,
-  );
-}
-
-/**
- * @param {string} name
- * @param {string} fallback
- * @returns {string}
- */
-function envString(name, fallback) {
-  return process.env[name] ?? fallback;
-}
-
-/**
- * A number from the environment; unset or empty gives the fallback, unparsable a warning too.
- * @param {string} name
- * @param {number} fallback
- * @param {boolean} integer whether only whole numbers are allowed
- * @returns {number}
- */
-function envNumber(name, fallback, integer) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  // Number() alone would take " 1" and "0x10", and "1.5" for an integer.
-  const valid = integer ? /^[+-]?\d+$/.test(raw) : raw.trim() === raw;
-  const value = valid ? Number(raw) : NaN;
-  if (Number.isNaN(value) || (integer && !Number.isSafeInteger(value))) {
-    log(
-      undefined,
-      `${name}=${JSON.stringify(raw)} is not a ${integer ? "whole number" : "number"}; using ${fallback}`,
-    );
-    return fallback;
-  }
-  return value;
-}
-
-/** @type {Readonly<FunctionSettings>} */
-export const functionSettings = Object.freeze({
-  projectId: envString("RUNTIME_PROJECT_ID", ""),
-  functionName: envString("RUNTIME_FUNC_NAME", ""),
-  functionVersion: envString("RUNTIME_FUNC_VERSION", ""),
-  package: envString("RUNTIME_PACKAGE", ""),
-  handler: envString("RUNTIME_HANDLER", ""),
-  timeoutSeconds: envNumber("RUNTIME_TIMEOUT", 3, true),
-  userData: envString("RUNTIME_USERDATA", ""),
-  cpu: envNumber("RUNTIME_CPU", 0, false),
-  memoryMb: envNumber("RUNTIME_MEMORY", 0, true),
-  codeRoot: envString("RUNTIME_CODE_ROOT", ""),
-});
-
-/**
- * One invocation: its request ID, the request headers, the function's settings and the deadline.
- * Secret headers are getters over private fields, so console.log, JSON.stringify, Object.keys and
- * spreading never show them; read them by name.
- */
-export class Context {
-  /** @type {string} */
-  #authToken;
-  /** @type {string} */
-  #secretKey;
-  /** @type {string} */
-  #securityToken;
-
-  /** @param {ContextInit} init */
-  constructor(init) {
-    /** ID of this invocation (header X-Cff-Request-Id). */
-    this.requestId = init.requestId;
-    /** From header X-CFF-Access-Key: tenant access key (needs an agency configured on the function). */
-    this.accessKey = init.accessKey ?? "";
-    this.#authToken = init.authToken ?? "";
-    /** From header X-CFF-Invoke-Type: how the function was invoked (sync or async). */
-    this.invokeType = init.invokeType ?? "";
-    this.#secretKey = init.secretKey ?? "";
-    this.#securityToken = init.securityToken ?? "";
-    /** The function's settings, read from the environment when the runtime started. */
-    this.function = init.function ?? functionSettings;
-    /** When the function's timeout ends this invocation, in ms since the epoch. */
-    this.deadline =
-      init.deadline ?? Date.now() + functionSettings.timeoutSeconds * 1000;
-  }
-
-  /**
-   * From header X-CFF-Auth-Token: IAM token (needs an agency configured on the function). A secret: never logged.
-   * @returns {string}
-   */
-  get authToken() {
-    return this.#authToken;
-  }
-
-  /**
-   * From header X-CFF-Secret-Key: tenant secret key (needs an agency configured on the function). A secret: never logged.
-   * @returns {string}
-   */
-  get secretKey() {
-    return this.#secretKey;
-  }
-
-  /**
-   * From header X-CFF-Security-Token: security token (needs an agency configured on the function). A secret: never logged.
-   * @returns {string}
-   */
-  get securityToken() {
-    return this.#securityToken;
-  }
-
-  /**
-   * The time left before the deadline, in ms (0 once it has passed).
-   * @returns {number}
-   */
-  getRemainingTimeInMillis() {
-    return Math.max(0, this.deadline - Date.now());
-  }
+export function raw(handler) {
+  Object.defineProperty(handler, RAW, { value: true });
+  return handler;
 }
 
 /**
@@ -380,14 +276,14 @@ class Runtime {
     /**
      * The handler, or why it could not be loaded. It loads once the first GET is on its way
      * (setImmediate runs after the loop's first round), so that it does not delay the GET.
-     * @type {Promise<Handler | Failure>}
+     * @type {Promise<LoadedHandler | Failure>}
      */
     this.loading = new Promise((resolve) =>
       setImmediate(() => resolve(loadHandler())),
     );
     /**
      * The handler once loaded, or why it could not be.
-     * @type {Handler | Failure | undefined}
+     * @type {LoadedHandler | Failure | undefined}
      */
     this.handler = undefined;
     /**
@@ -556,6 +452,8 @@ class Runtime {
       authToken: header(h, "x-cff-auth-token"),
       invokeType: header(h, "x-cff-invoke-type"),
       secretKey: header(h, "x-cff-secret-key"),
+      securityAccessKey: header(h, "x-cff-security-access-key"),
+      securitySecretKey: header(h, "x-cff-security-secret-key"),
       securityToken: header(h, "x-cff-security-token"),
       function: functionSettings,
       deadline: res.arrived + functionSettings.timeoutSeconds * 1000,
@@ -568,11 +466,19 @@ class Runtime {
     let failure;
     /** @type {unknown} */
     let thrown;
-    if (typeof handler !== "function") {
+    /** @type {unknown} */
+    let event = res.body;
+    if ("message" in handler) {
       failure = handler;
+    } else if (!handler.raw && (event = parseEvent(res.body)) === NOT_JSON) {
+      failure = {
+        type: ERROR_TYPE_HANDLER,
+        message: "the event is not valid JSON",
+      };
     } else {
       try {
-        const result = await handler(res.body, context);
+        const { fn } = handler;
+        const result = await fn(event, context);
         if (typeof result === "string") out = Buffer.from(result, "utf8");
         else if (Buffer.isBuffer(result)) out = result;
         else if (result instanceof Uint8Array)
@@ -581,11 +487,12 @@ class Runtime {
             result.byteOffset,
             result.byteLength,
           );
-        else
+        else if (handler.raw)
           failure = {
             type: ERROR_TYPE_HANDLER,
             message: `the handler returned ${describeValue(result)}: return a Buffer, Uint8Array or string`,
           };
+        else ({ out, failure } = serialise(result));
       } catch (err) {
         thrown = err;
         failure = classify(err);
@@ -661,18 +568,97 @@ class Runtime {
   }
 }
 
+/** What parseEvent returns for an event that is not JSON (no JSON value is a symbol). */
+const NOT_JSON = Symbol("not JSON");
+
+/**
+ * The event's JSON value, for a JSON handler.
+ * @param {Buffer} body
+ * @returns {unknown} the value, or NOT_JSON
+ */
+function parseEvent(body) {
+  try {
+    return JSON.parse(UTF8.decode(body));
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+/**
+ * A JSON handler's result as the response's bytes: its JSON text (undefined is null).
+ * @param {unknown} result not a string, Buffer or Uint8Array
+ * @returns {Outcome}
+ */
+function serialise(result) {
+  const prefix = "the handler's result cannot be serialised as JSON";
+  /** @type {string | undefined} */
+  let json;
+  try {
+    json = JSON.stringify(result === undefined ? null : result);
+  } catch (err) {
+    return {
+      failure: {
+        type: ERROR_TYPE_HANDLER,
+        message: `${prefix}: ${describeError(err)}`,
+      },
+    };
+  }
+  // A function or a symbol: JSON.stringify gives no text at all.
+  if (json === undefined)
+    return {
+      failure: {
+        type: ERROR_TYPE_HANDLER,
+        message: `${prefix}: ${describeValue(result)} is not a JSON value`,
+      },
+    };
+  return { out: Buffer.from(json, "utf8") };
+}
+
+/**
+ * The handler's module and export: the ones RUNTIME_HANDLER names
+ * (`index.handler`: export handler of index.js, index.cjs or index.mjs in the code's folder) when
+ * that file exists, else the scaffold's.
+ * @returns {HandlerLocation}
+ */
+function handlerLocation() {
+  const setting = functionSettings.handler;
+  const dot = setting.lastIndexOf(".");
+  if (dot > 0 && dot < setting.length - 1) {
+    const base = setting.slice(0, dot);
+    for (const ext of HANDLER_EXTENSIONS) {
+      const path = join(CODE_DIR, base + ext);
+      if (existsSync(path))
+        return {
+          url: pathToFileURL(path).href,
+          name: setting.slice(dot + 1),
+          label: `./${base}${ext}`,
+        };
+    }
+  }
+  return {
+    url: new URL(HANDLER_MODULE, import.meta.url).href,
+    name: HANDLER_EXPORT,
+    label: HANDLER_MODULE,
+  };
+}
+
 /**
  * Loads the handler; never rejects.
- * @returns {Promise<Handler | Failure>}
+ * @returns {Promise<LoadedHandler | Failure>}
  */
 function loadHandler() {
-  return import(HANDLER_MODULE).then(
+  const { url, name, label } = handlerLocation();
+  return import(url).then(
     (/** @type {HandlerModule} */ mod) => {
-      if (typeof mod.handler === "function")
-        return /** @type {Handler} */ (mod.handler);
+      // A CommonJS module's exports are its default export too (and may be only that).
+      const exports = /** @type {Record<string, unknown> | undefined} */ (
+        mod.default
+      );
+      const fn = mod[name] ?? exports?.[name];
+      if (typeof fn === "function") return { fn, raw: RAW in fn };
       const failure = {
         type: ERROR_TYPE_HANDLER,
-        message: `${HANDLER_MODULE} does not export a function named handler`,
+        message: `${label} does not export a function named ${name}`,
       };
       log(undefined, failure.message);
       return failure;
@@ -684,7 +670,7 @@ function loadHandler() {
         err instanceof Error ? `${err.name}: ${err.message}` : cause.message;
       const failure = {
         type: cause.type,
-        message: `cannot load ${HANDLER_MODULE}: ${reason}`,
+        message: `cannot load ${label}: ${reason}`,
       };
       log(undefined, describeFailure(err, failure));
       return failure;

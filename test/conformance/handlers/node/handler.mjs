@@ -1,8 +1,11 @@
 // The conformance suite's test handler (replaces the scaffold's handler.mjs in a copy of the build).
-// The event chooses what it does: {"op":"throw"}, {"op":"typed"}, {"op":"panic"}, {"op":"exit"},
-// {"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"}; anything else is echoed as is.
+// Raw by default: the event chooses what it does: {"op":"throw"}, {"op":"typed"}, {"op":"panic"},
+// {"op":"exit"}, {"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"}; anything else is echoed as is.
+// With FG_TEST_MODE=json it is a JSON handler with the ops of docs/events-contract.md: echo,
+// unserialisable, apig-json, apig-text, apig-binary, apig-decode, context, logger.
 import { inspect } from "node:util";
-import { HandlerError } from "./runtime.mjs";
+import { apig, decodeApigRequestBody } from "./events.mjs";
+import { HandlerError, raw } from "./runtime.mjs";
 
 /** Finds "name": in the event and returns its string or bare value (no JSON parser). */
 function field(event, name) {
@@ -22,7 +25,7 @@ function field(event, name) {
   return rest.trim();
 }
 
-export async function handler(event, context) {
+const rawHandler = raw(async (event, context) => {
   switch (field(event, "op")) {
     case "throw":
       throw new Error("thrown by the test handler");
@@ -44,6 +47,8 @@ export async function handler(event, context) {
         ["authToken", context.authToken],
         ["invokeType", context.invokeType],
         ["secretKey", context.secretKey],
+        ["securityAccessKey", context.securityAccessKey],
+        ["securitySecretKey", context.securitySecretKey],
         ["securityToken", context.securityToken],
         ["projectId", f.projectId],
         ["functionName", f.functionName],
@@ -64,7 +69,42 @@ export async function handler(event, context) {
       console.log("context:", context);
       console.error("context: %o", context);
       console.log(`context: ${JSON.stringify(context)} ${inspect({ ...context })}`);
+      context.getLogger().info("context: %o", context);
       return "logged";
   }
   return event;
+});
+
+/** The context's methods that are not the built-in runtimes' getters of a header or a setting. */
+const NOT_GETTERS = new Set(["getRemainingTimeInMillis", "getRemainingTimeInMilliSeconds", "getUserData", "getLogger"]);
+
+async function jsonHandler(event, context) {
+  switch (event?.op) {
+    case "echo":
+      return event.value;
+    case "unserialisable":
+      return { n: 1n };
+    case "apig-json":
+      return apig.json({ ok: true, n: [1, 2] }, 201);
+    case "apig-text":
+      return apig.text("grüße ✓");
+    case "apig-binary":
+      return apig.binary(Uint8Array.from({ length: 256 }, (_, i) => i));
+    case "apig-decode":
+      return { body: decodeApigRequestBody(event.event).toString("hex") };
+    case "context": {
+      const names = Object.getOwnPropertyNames(Object.getPrototypeOf(context)).filter((n) => /^get[A-Z]/.test(n) && !NOT_GETTERS.has(n));
+      const out = Object.fromEntries(names.map((n) => [n, context[n]()]));
+      return { ...out, userData: context.getUserData("msg") ?? null, missing: context.getUserData("nope") ?? null };
+    }
+    case "logger": {
+      const logger = context.getLogger();
+      logger.info("hello from the context logger");
+      logger.warn("careful");
+      return "logged";
+    }
+  }
+  throw new Error(`unknown op ${JSON.stringify(event?.op)}`);
 }
+
+export const handler = process.env.FG_TEST_MODE === "json" ? jsonHandler : rawHandler;
