@@ -1,17 +1,21 @@
 """The conformance suite's test handler (replaces the scaffold's handler.py in a copy of the build).
 
-The event chooses what it does: {"op":"throw"}, {"op":"typed"}, {"op":"panic"}, {"op":"exit"},
-{"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"}; anything else is echoed as is.
+Raw by default: the event chooses what it does: {"op":"throw"}, {"op":"typed"}, {"op":"panic"},
+{"op":"exit"}, {"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"}; anything else is echoed
+as is. With FG_TEST_MODE=json it is a JSON handler with the ops of docs/events-contract.md:
+echo, unserialisable, apig-json, apig-text, apig-binary, apig-decode, context, logger.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
 import time
 
 import fgruntime
+from fgruntime import apig, decode
 
 
 def _field(event: bytes, name: str) -> str:
@@ -32,8 +36,29 @@ def _field(event: bytes, name: str) -> str:
     return rest.strip()
 
 
-def handler(event: bytes, context: fgruntime.Context) -> bytes | str:
-    op = _field(event, "op")
+def _camel(snake: str) -> str:
+    """The spec's field name of a snake_case context field: memory_mb -> memoryMb."""
+    head, *rest = snake.split("_")
+    return head + "".join(w[:1].upper() + w[1:] for w in rest)
+
+
+def _context_lines(context: fgruntime.Context) -> str:
+    """Every header and setting of the context as "<spec field>\t<value>" lines."""
+    pairs = [
+        (_camel(f.name), getattr(context, f.name))
+        for f in dataclasses.fields(context)
+        if f.name not in ("function", "deadline")
+    ]
+    pairs += [
+        (_camel(f.name), getattr(context.function, f.name))
+        for f in dataclasses.fields(context.function)
+    ]
+    pairs.append(("remainingMs", context.remaining_time_ms()))
+    return "".join(f"{k}\t{v}\n" for k, v in pairs)
+
+
+def _common(op: str, ms: str) -> str | None:
+    """The ops both modes share; None for any other op."""
     if op == "throw":
         raise RuntimeError("thrown by the test handler")
     if op == "typed":
@@ -45,34 +70,67 @@ def handler(event: bytes, context: fgruntime.Context) -> bytes | str:
         sys.stdout.flush()
         os._exit(3)
     if op == "sleep":
-        time.sleep(int(_field(event, "ms")) / 1000)
-        return b"slept"
+        time.sleep(int(ms) / 1000)
+        return "slept"
+    return None
+
+
+@fgruntime.raw
+def _raw_handler(event: bytes, context: fgruntime.Context) -> bytes | str:
+    op = _field(event, "op")
+    done = _common(op, _field(event, "ms"))
+    if done is not None:
+        return done
     if op == "context":
-        f = context.function
-        pairs = [
-            ("requestId", context.request_id),
-            ("accessKey", context.access_key),
-            ("authToken", context.auth_token),
-            ("invokeType", context.invoke_type),
-            ("secretKey", context.secret_key),
-            ("securityToken", context.security_token),
-            ("projectId", f.project_id),
-            ("functionName", f.function_name),
-            ("functionVersion", f.function_version),
-            ("package", f.package),
-            ("handler", f.handler),
-            ("timeoutSeconds", f.timeout_seconds),
-            ("userData", f.user_data),
-            ("cpu", f.cpu),
-            ("memoryMb", f.memory_mb),
-            ("codeRoot", f.code_root),
-            ("remainingMs", context.remaining_time_ms()),
-        ]
-        return "".join(f"{k}\t{v}\n" for k, v in pairs)
+        return _context_lines(context)
     if op == "log":
         # The language's ordinary ways of printing the context: secrets must not show.
         print(f"context: {context!r}")
         print(f"context: {context}", file=sys.stderr)
         logging.getLogger("fgruntime").warning("context: %r", context)
+        context.getLogger().info("context: %r", context)
         return b"logged"
     return event
+
+
+#: The context's get... methods that are not the built-in runtimes' getters of a header or setting.
+_NOT_GETTERS = {"getRemainingTimeInMilliSeconds", "getUserData", "getLogger"}
+
+
+def _json_handler(event: object, context: fgruntime.Context) -> object:
+    if not isinstance(event, dict) or not isinstance(event.get("op"), str):
+        return event
+    op = event["op"]
+    done = _common(op, str(event.get("ms", 0)))
+    if done is not None:
+        return done
+    if op == "echo":
+        return event.get("value")
+    if op == "unserialisable":
+        return {"set": {1, 2}}
+    if op == "apig-json":
+        return apig.json_response({"ok": True, "n": [1, 2]}, 201)
+    if op == "apig-text":
+        return apig.text_response("grüße ✓")
+    if op == "apig-binary":
+        return apig.binary_response(bytes(range(256)))
+    if op == "apig-decode":
+        return {"body": decode.apig_request_body(event["event"]).hex()}
+    if op == "context":
+        names = [
+            n for n in dir(context) if n.startswith("get") and n not in _NOT_GETTERS
+        ]
+        out: dict[str, object] = {n: getattr(context, n)() for n in names}
+        out["userData"] = context.getUserData("msg")
+        out["missing"] = context.getUserData("nope")
+        return out
+    if op == "logger":
+        logger = context.getLogger()
+        logger.info("hello from the context logger")
+        logger.warning("careful")
+        return "logged"
+    msg = f"unknown op {op!r}"
+    raise ValueError(msg)
+
+
+handler = _json_handler if os.environ.get("FG_TEST_MODE") == "json" else _raw_handler
