@@ -1,4 +1,4 @@
-import type { EnvModel, HeaderModel, Model } from "../model.js";
+import type { EnvModel, EventFieldModel, EventTypeModel, HeaderModel, Model } from "../model.js";
 import { snake, type Target } from "../target.js";
 
 /** A Rust string literal: Rust has no \uXXXX escape, only \u{X}. */
@@ -101,12 +101,97 @@ export function rustField(key: string): string {
   return KEYWORDS.has(id) ? `r#${id}` : id;
 }
 
+/** rustfmt's `attr_fn_like_width`: the arguments of an attribute on one line up to this width. */
+const ATTR_WIDTH = 70;
+
+/**
+ * A spec description as rustdoc text: identifiers and CamelCase names in backticks, as clippy's
+ * `doc_markdown` wants (`isBase64Encoded`, `ObjectCreated:Put`, `LtsData`).
+ */
+export function rustDoc(text: string): string {
+  const doc = text.charAt(0).toUpperCase() + text.slice(1);
+  return doc.replace(/`[^`]*`|[^\s`()]+/g, (token) => {
+    if (token.startsWith("`")) return token;
+    const [, word = "", tail = ""] = /^(.*?)([.,;!?]*)$/.exec(token) ?? [];
+    const stem = word.replace(/s$/, "");
+    const camel = /^[A-Z]/.test(stem) && (stem.match(/[A-Z]/g) ?? []).length > 1 && /[a-z]/.test(stem);
+    return camel || /[a-z][A-Z]|_|::/.test(word) ? `\`${word}\`${tail}` : token;
+  });
+}
+
+function scalarType(f: EventFieldModel): string {
+  if (f.isRef) return f.ref;
+  if (f.isString) return "String";
+  if (f.isInteger) return "i64";
+  if (f.isNumber) return "f64";
+  if (f.isBoolean) return "bool";
+  if (f.isMap) return "HashMap<String, String>";
+  return "Value";
+}
+
+/** The field's name without the raw-identifier prefix: serde's name for it, and a method suffix. */
+const bare = (id: string) => id.replace(/^r#/, "");
+
+/** A decode helper: its method, what it returns, and the base64 argument of `bytes(text, base64)`. */
+function decoder(f: EventFieldModel) {
+  const d = f.decode!;
+  const json = d.json ? (d.jsonList ? `Vec<${d.json}>` : d.json) : "";
+  const base64 = d.base64 ? "true" : d.base64When ? `self.${d.base64When.id}` : "false";
+  const decoded = d.base64 ? " base64-decoded" : d.base64When ? ` base64-decoded when \`${d.base64When.key}\` is true` : "";
+  const summary = json
+    ? `\`${f.key}\`${decoded ? `,${decoded},` : ""} parsed as ${d.jsonList ? "a list of " : ""}[\`${d.json}\`].`
+    : `The bytes of \`${f.key}\`,${decoded}${d.base64When ? " (else its UTF-8 bytes)" : ""}.`;
+  const errors = json ? `When the text is not ${base64 !== "false" ? "base64 of " : ""}JSON of that type.` : "When the text is not base64.";
+  return { ...f, method: `decode_${bare(f.id)}`, returns: json || "Vec<u8>", isJson: json !== "", base64, summary, errors };
+}
+
+function eventField(f: EventFieldModel) {
+  const scalar = scalarType(f);
+  const rustType = f.list ? `Vec<${scalar}>` : scalar;
+  const args: string[] = [];
+  if (bare(f.id) !== f.key) args.push(`rename = ${rustLiteral(f.key)}`);
+  // serde_json::Value takes null as Value::Null, its default; everything else needs the mapping.
+  if (!(f.isJson && !f.list)) args.push('deserialize_with = "null_default"');
+  const joined = args.join(", ");
+  const attr =
+    args.length === 0
+      ? ""
+      : width(joined) > ATTR_WIDTH || 4 + width(`#[serde(${joined})]`) > MAX_WIDTH
+        ? `#[serde(\n        ${args.join(",\n        ")}\n    )]`
+        : `#[serde(${joined})]`;
+  return { ...f, rustType, attr, hasAttr: attr !== "", doc: rustDoc(f.description) };
+}
+
+function eventType(t: EventTypeModel, model: Model) {
+  const decoders = t.decoders.map(decoder);
+  const apig = model.events.apig;
+  // The APIG request's body always has a helper (base64 when the base64 role says so): the scaffold uses it.
+  if (t.name === apig.request.name && !decoders.some((d) => d.key === apig.body.key)) {
+    decoders.push(decoder({ ...apig.body, decode: { base64: false, base64When: { key: apig.base64.key, id: apig.base64.id }, json: "", jsonList: false } }));
+  }
+  return {
+    ...t,
+    doc: rustDoc(t.description),
+    fields: t.fields.map(eventField),
+    decoders,
+    hasDecoders: decoders.length > 0,
+  };
+}
+
 export const rust: Target = {
   lang: "rust",
   naming: { field: snake, type: (name) => name, eventField: rustField },
   helpers: { str: rustLiteral, strConst },
   files: [
-    { template: "fgruntime.rs.hbs", path: "src/fgruntime.rs", owner: "generated" },
+    { template: "fgruntime-mod.rs.hbs", path: "src/fgruntime/mod.rs", owner: "generated" },
+    { template: "fgruntime-runtime.rs.hbs", path: "src/fgruntime/runtime.rs", owner: "generated" },
+    { template: "fgruntime-http.rs.hbs", path: "src/fgruntime/http.rs", owner: "generated" },
+    { template: "fgruntime-context.rs.hbs", path: "src/fgruntime/context.rs", owner: "generated" },
+    { template: "fgruntime-error.rs.hbs", path: "src/fgruntime/error.rs", owner: "generated" },
+    { template: "fgruntime-log.rs.hbs", path: "src/fgruntime/log.rs", owner: "generated" },
+    { template: "fgruntime-json.rs.hbs", path: "src/fgruntime/json.rs", owner: "generated" },
+    { template: "fgruntime-events.rs.hbs", path: "src/fgruntime/events.rs", owner: "generated" },
+    { template: "fgruntime-base64.rs.hbs", path: "src/fgruntime/base64.rs", owner: "generated" },
     { template: "main.rs.hbs", path: "src/main.rs", owner: "user" },
     { template: "Cargo.toml.hbs", path: "Cargo.toml", owner: "user" },
     { template: "Cargo.lock.hbs", path: "Cargo.lock", owner: "user" },
@@ -114,6 +199,11 @@ export const rust: Target = {
     { template: "README.md.hbs", path: "README.md", owner: "generated" },
   ],
   decorate(model: Model) {
+    const types = model.events.types.map((t) => eventType(t, model));
+    const fields = model.events.types.flatMap((t) => t.fields);
+    const apig = model.events.apig;
+    const requestType = types.find((t) => t.name === apig.request.name)!;
+    const roles = new Set([apig.status.key, apig.responseHeaders.key, apig.responseBody.key, apig.responseBase64.key]);
     return {
       env: model.env.map(envField),
       headers: model.headers.map(headerField),
@@ -122,6 +212,19 @@ export const rust: Target = {
       backoffInitial: duration(model.backoff.initialMs),
       backoffMax: duration(model.backoff.maxMs),
       maxResponseBytesLiteral: intLiteral(String(model.maxResponseBytes)),
+      eventTypes: types,
+      eventsUseJson: fields.some((f) => f.isJson),
+      apigBodyMethod: requestType.decoders.find((d) => d.key === apig.body.key)!.method,
+      // Fields of the response type beyond the four roles take their defaults in the builders.
+      apigResponseHasOthers: apig.response.fields.some((f) => !roles.has(f.key)),
+      apigMaxBytesLiteral: intLiteral(String(apig.maxBytes)),
+      // The builders' struct literal: `field: value`, or the shorthand where the two are spelled alike.
+      apigInits: [
+        [apig.status.id, "200"],
+        [apig.responseHeaders.id, "headers"],
+        [apig.responseBody.id, "body"],
+        [apig.responseBase64.id, "base64"],
+      ].map(([id, value]) => (id === value ? id : `${id}: ${value}`)),
     };
   },
 };

@@ -1,11 +1,19 @@
 // The conformance suite's test handler (replaces the scaffold's src/main.rs in a copy of the build).
-// The event chooses what it does: {"op":"throw"}, {"op":"typed"}, {"op":"panic"}, {"op":"exit"},
-// {"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"}; anything else is echoed as is.
+// Raw mode (the default): the event chooses what it does: {"op":"throw"}, {"op":"typed"},
+// {"op":"panic"}, {"op":"exit"}, {"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"}; anything
+// else is echoed as is. JSON mode (FG_TEST_MODE=json): a JSON handler of `Request`, with the ops of
+// docs/events-contract.md.
 mod fgruntime;
 
-use fgruntime::{Context, Error};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use fgruntime::events::{ApigRequest, ApigResponse};
+use fgruntime::{Context, Error};
 
 /// Finds "name": in the event and returns its string or bare value (no JSON parser).
 fn field(event: &[u8], name: &str) -> String {
@@ -42,6 +50,8 @@ fn handler(event: &[u8], ctx: &Context) -> Result<Vec<u8>, Error> {
             line("authToken", &ctx.auth_token.expose());
             line("invokeType", &ctx.invoke_type);
             line("secretKey", &ctx.secret_key.expose());
+            line("securityAccessKey", &ctx.security_access_key);
+            line("securitySecretKey", &ctx.security_secret_key.expose());
             line("securityToken", &ctx.security_token.expose());
             line("projectId", &f.project_id);
             line("functionName", &f.function_name);
@@ -66,6 +76,74 @@ fn handler(event: &[u8], ctx: &Context) -> Result<Vec<u8>, Error> {
     }
 }
 
+/// The JSON mode's input: lenient, like the generated event types.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Request {
+    op: String,
+    value: Value,
+    event: Value,
+}
+
+/// The JSON mode's outputs: one type for the handler, each variant serialised as what it holds.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Output {
+    Value(Value),
+    Apig(ApigResponse),
+    /// serde_json cannot serialise a map whose keys are not strings.
+    Unserialisable(HashMap<Vec<u8>, u8>),
+}
+
+fn json_handler(request: Request, ctx: &Context) -> Result<Output, Error> {
+    Ok(match request.op.as_str() {
+        "echo" => Output::Value(request.value),
+        "unserialisable" => Output::Unserialisable(HashMap::from([(vec![1, 2], 3)])),
+        "apig-json" => Output::Apig(ApigResponse::json(&json!({"ok": true, "n": [1, 2]}))?.with_status(201)),
+        "apig-text" => Output::Apig(ApigResponse::text("grüße ✓")),
+        "apig-binary" => Output::Apig(ApigResponse::binary(&(0..=255).collect::<Vec<u8>>())),
+        "apig-decode" => {
+            let event: ApigRequest = serde_json::from_value(request.event)?;
+            let hex = event.decode_body()?.iter().fold(String::new(), |mut hex, byte| {
+                let _ = write!(hex, "{byte:02x}");
+                hex
+            });
+            Output::Value(json!({ "body": hex }))
+        }
+        "context" => {
+            let f = &ctx.function;
+            Output::Value(json!({
+                "getRequestID": ctx.request_id,
+                "getAccessKey": ctx.access_key,
+                "getToken": ctx.auth_token.expose(),
+                "getSecretKey": ctx.secret_key.expose(),
+                "getSecurityAccessKey": ctx.security_access_key,
+                "getSecuritySecretKey": ctx.security_secret_key.expose(),
+                "getSecurityToken": ctx.security_token.expose(),
+                "getProjectID": f.project_id,
+                "getFunctionName": f.function_name,
+                "getVersion": f.function_version,
+                "getPackage": f.package,
+                "getRunningTimeInSeconds": f.timeout_seconds,
+                "getCPUNumber": f.cpu,
+                "getMemorySize": f.memory_mb,
+                "userData": ctx.user_data("msg"),
+                "missing": ctx.user_data("nope"),
+            }))
+        }
+        "logger" => {
+            ctx.logger().info("hello from the context logger");
+            ctx.logger().warn("careful");
+            Output::Value(json!("logged"))
+        }
+        op => return Err(Error::new(format!("unknown op {op:?}"))),
+    })
+}
+
 fn main() {
-    fgruntime::start(handler)
+    if std::env::var("FG_TEST_MODE").is_ok_and(|mode| mode == "json") {
+        fgruntime::start_json(json_handler)
+    } else {
+        fgruntime::start(handler)
+    }
 }
