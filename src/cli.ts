@@ -30,6 +30,55 @@ export async function main(argv: string[]): Promise<number> {
     )
     .command(emulateCommand)
     .command(
+      "event [trigger]",
+      "Print a sample event of a trigger as JSON, e.g. fg-bootgen event apig --method POST --path /orders --body '{\"id\":1}'",
+      (y) =>
+        y
+          .usage(
+            "$0 event <trigger> [--set FIELD=VALUE...] [trigger flags] | $0 event --list\n\n" +
+              "Prints the trigger's sample event (spec/samples/<trigger>.json, else one built from the spec's schema),\n" +
+              "valid against the spec's event type. Pipe it into: fg-bootgen emulate --event=-",
+          )
+          .positional("trigger", { type: "string", describe: "apig, obs, timer, ... (--list shows them)" })
+          .option("list", { type: "boolean", default: false, describe: "list the triggers" })
+          .option("set", { type: "string", array: true, default: [] as string[], describe: "FIELD=VALUE, dotted path (Records.0.s3.object.size=42), typed by the schema; repeatable" })
+          .option("spec", { alias: "s", type: "string", describe: "runtime-API spec, JSON or YAML (its events.types add triggers)" })
+          .option("method", { type: "string", describe: "apig: HTTP method" })
+          .option("path", { type: "string", describe: "apig: request path" })
+          .option("body", { type: "string", describe: "apig: request body (base64-encoded into the event); @FILE reads a file" })
+          .option("query", { type: "string", array: true, describe: "apig: query parameter NAME=VALUE; repeatable (replaces the sample's)" })
+          .option("header", { type: "string", array: true, describe: "apig: header NAME=VALUE; repeatable (replaces the sample's)" })
+          .option("bucket", { type: "string", describe: "obs: bucket name" })
+          .option("key", { type: "string", describe: "obs: object key" })
+          .option("trigger-name", { type: "string", describe: "timer: trigger name" })
+          .option("user-event", { type: "string", describe: "timer: the trigger's additional information" })
+          .option("time", { type: "string", describe: "timer: when it fired (now: the current time)" }),
+      async (args) => {
+        // Loaded here: every fg-bootgen run registers this command, few run it.
+        const [{ loadSpecFast }, { eventText }] = await Promise.all([import("./precompiled.js"), import("./events.js")]);
+        const str = (v: unknown) => (v === undefined ? undefined : String(v));
+        const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined);
+        process.stdout.write(
+          eventText({
+            spec: await loadSpecFast(args.spec),
+            trigger: args.trigger,
+            list: args.list,
+            set: args.set.map(String),
+            method: str(args.method),
+            path: str(args.path),
+            body: str(args.body),
+            query: list(args.query),
+            header: list(args.header),
+            bucket: str(args.bucket),
+            key: str(args.key),
+            triggerName: str(args.triggerName),
+            userEvent: str(args.userEvent),
+            time: str(args.time),
+          }),
+        );
+      },
+    )
+    .command(
       "$0",
       "Generate (or --check, or --dry-run) runtime folders",
       (y) =>

@@ -55,9 +55,12 @@ export interface ApiOptions {
 /** The synthetic event of a `noRequestId` fault. */
 export const NO_ID_EVENT = Buffer.from('{"fault":"answered without a request ID"}');
 
+/** An event, or a function that makes it once its request ID is known (an APIG event carries that ID). */
+export type EventSource = Buffer | string | ((requestId: string) => Buffer);
+
 interface Pending {
   requestId: string;
-  event: Buffer;
+  event: Buffer | ((requestId: string) => Buffer);
   headers: Record<string, string> | undefined;
   sentAt: number;
   /** Status of the last POST for it that the API rejected with a fault (0: reset). */
@@ -170,7 +173,7 @@ export class RuntimeApi {
   }
 
   /** Queues an event; resolves when the function answers it, or when the emulator gives up on it. */
-  invoke(event: Buffer | string, headers?: Record<string, string>): Promise<InvocationResult> {
+  invoke(event: EventSource, headers?: Record<string, string>): Promise<InvocationResult> {
     return new Promise((resolve) => {
       this.queue.push({ requestId: "", event: typeof event === "string" ? Buffer.from(event) : event, headers, sentAt: 0, resolve });
       this.dispatch();
@@ -257,12 +260,13 @@ export class RuntimeApi {
     const next = this.takeQueued()!;
     this.waiting = undefined;
     next.requestId = this.newRequestId();
+    const event = typeof next.event === "function" ? (next.event = next.event(next.requestId)) : next.event;
     next.sentAt = performance.now();
     this.inFlight.set(next.requestId, next);
     const headers = next.headers ? { ...this.fixedHeaders, ...next.headers } : { ...this.fixedHeaders };
     headers[this.idHeader] = next.requestId;
-    headers["content-length"] = String(next.event.length);
-    res.writeHead(200, headers).end(next.event);
+    headers["content-length"] = String(event.length);
+    res.writeHead(200, headers).end(event);
     if (this.record) {
       this.transcript.push({
         t: this.now(),
@@ -270,8 +274,8 @@ export class RuntimeApi {
         status: 200,
         requestId: next.requestId,
         headers: this.redact(headers),
-        body: next.event.toString("utf8"),
-        bytes: next.event.length,
+        body: event.toString("utf8"),
+        bytes: event.length,
       });
     }
     this.onDispatch?.(next.requestId);

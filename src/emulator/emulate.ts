@@ -4,8 +4,8 @@ import { join, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import type { Spec } from "../spec.js";
 import type { InvocationResult } from "./api.js";
-import { Emulator } from "./emulator.js";
 import { buildEnv, buildHeaders, timeoutMs } from "./env.js";
+import { DEFAULT_MAX_QUEUE, Pool } from "./pool.js";
 
 /** Exit status of `emulate` when an invocation failed (1 is the CLI's "out of date", 2 usage, 3 internal). */
 export const EXIT_INVOCATION_FAILED = 4;
@@ -21,6 +21,14 @@ export interface EmulateOptions {
   header: string[];
   shell?: string;
   transcript?: string;
+  /** Serve HTTP as a local API Gateway (APIG events in, APIG responses out) on `port`. */
+  apig?: boolean;
+  /** Bootstrap instances (default 1). */
+  instances?: number;
+  /** Requests that may wait for a free instance with --serve or --apig (default 100); beyond: 429. */
+  maxQueue?: number;
+  /** Rebuild with make and restart the instances when a file of the function changes. */
+  watch?: boolean;
 }
 
 export interface Io {
@@ -98,10 +106,22 @@ export function describeResult(label: string, r: InvocationResult, spec: Spec): 
   }
 }
 
+/** Binds the HTTP port first, so that a port in use stops the run before anything is started. */
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolveListen, reject) => {
+    server.once("error", (err: NodeJS.ErrnoException) => {
+      const why = err.code === "EADDRINUSE" ? "it is in use; pick another with --port N (0: any free port)" : (err.code ?? err.message);
+      reject(new UserError(`--port ${port}: cannot listen on 127.0.0.1:${port}: ${why}`));
+    });
+    server.listen(port, "127.0.0.1", () => resolveListen((server.address() as { port: number }).port));
+  });
+}
+
 /**
- * `fg-bootgen emulate`: runs the function in `dir` against an emulated runtime API, feeds it the
- * events, prints each result; with `serve`, then answers `POST /invoke` until interrupted.
- * Throws a UserError with EXIT_INVOCATION_FAILED if any invocation failed.
+ * `fg-bootgen emulate`: runs the function in `dir` against emulated runtime APIs (one per
+ * instance), feeds it the events, prints each result; with `serve`, then answers `POST /invoke`,
+ * with `apig` any HTTP request as API Gateway, until interrupted. Throws a UserError with
+ * EXIT_INVOCATION_FAILED if any of the events failed.
  */
 export async function emulate(opts: EmulateOptions, io: Io = processIo): Promise<void> {
   const { spec } = opts;
@@ -110,11 +130,18 @@ export async function emulate(opts: EmulateOptions, io: Io = processIo): Promise
   const command = bootstrapCommand(dir, opts.shell);
   const env = buildEnv(spec, dir, opts.envFile, opts.env);
   const headerValues = buildHeaders(spec, opts.header);
+  const serving = opts.serve || opts.apig === true;
+  if (opts.serve && opts.apig) throw new UserError("--serve and --apig exclude each other: --serve answers POST /invoke, --apig any HTTP request");
+  if (opts.watch && !serving) throw new UserError("--watch goes with --serve or --apig (it rebuilds while serving)");
   const events = opts.events.map((name) => ({ name, body: readEvent(name, io) }));
-  if (events.length === 0 && !opts.serve) throw new UserError("nothing to do: give --event FILE (repeatable; --event=- reads stdin) or --serve");
+  if (events.length === 0 && !serving) throw new UserError("nothing to do: give --event FILE (repeatable; --event=- reads stdin), --serve or --apig");
+  const instances = opts.instances ?? 1;
+  if (!Number.isInteger(instances) || instances < 1 || instances > 64) throw new UserError("--instances must be a whole number from 1 to 64");
+  const maxQueue = opts.maxQueue ?? DEFAULT_MAX_QUEUE;
+  if (!Number.isInteger(maxQueue) || maxQueue < 0) throw new UserError("--max-queue must be a whole number, 0 or more");
   const timeout = timeoutMs(spec, env);
 
-  const emulator = new Emulator({
+  const pool = new Pool({
     spec,
     dir,
     command,
@@ -122,55 +149,84 @@ export async function emulate(opts: EmulateOptions, io: Io = processIo): Promise
     headerValues,
     timeoutMs: timeout,
     record: opts.transcript !== undefined,
+    instances,
+    maxQueue,
     onOutput: (_stream, chunk) => io.err(chunk.toString("utf8")),
     onLifecycle: (message) => io.err(`emulate: ${message}\n`),
   });
   let failed = 0;
   let total = 0;
   let server: Server | undefined;
+  if (opts.apig) {
+    const { createApigServer } = await import("./apig.js");
+    server = createApigServer({ spec, pool, log: (line) => io.err(`emulate: ${line}\n`) });
+  } else if (opts.serve) {
+    server = createServer((req, res) => void invokeOverHttp(req, res, pool, spec, io, () => total++, () => failed++));
+  }
+  const port = server ? await listen(server, opts.port) : 0;
+
   let stopped: Promise<void> | undefined;
   let stop!: () => void;
   const done = new Promise<void>((r) => (stop = r));
   const removeSignal = io.onSignal(() => stop());
+  let stopWatch: (() => void) | undefined;
 
   const shutdown = () =>
     (stopped ??= (async () => {
       removeSignal();
-      if (server) await new Promise<void>((r) => server!.close(() => r()));
+      stopWatch?.();
+      const closed = server ? new Promise<void>((r) => server!.close(() => r())) : Promise.resolve();
+      // Invocations still running or queued are answered (502, the emulator stopped) before the connections go.
+      await pool.stop();
+      server?.closeIdleConnections();
+      await new Promise((r) => setImmediate(r));
       server?.closeAllConnections();
-      await emulator.stop();
+      await closed;
       if (opts.transcript !== undefined) {
-        writeFileSync(opts.transcript, `${JSON.stringify({ spec: spec.name, entries: emulator.api.transcript }, null, 1)}\n`);
+        writeFileSync(opts.transcript, `${JSON.stringify({ spec: spec.name, entries: pool.transcript() }, null, 1)}\n`);
         io.err(`emulate: wrote the transcript to ${opts.transcript}\n`);
       }
     })());
 
   try {
     io.err(`emulate: function timeout ${timeout / 1000} s (${spec.env.find((e) => e.timeout)!.name})\n`);
-    await emulator.start();
+    await pool.start();
     for (const event of events) {
-      const result = await Promise.race([emulator.invoke(event.body), done.then(() => undefined)]);
+      const result = await Promise.race([pool.invoke(event.body), done.then(() => undefined)]);
       if (!result) break;
       total++;
       if (result.kind !== "response") failed++;
       io.out(describeResult(event.name, result, spec));
     }
-    if (opts.serve) {
-      server = createServer((req, res) => void invokeOverHttp(req, res, emulator, spec, io, () => total++, () => failed++));
-      await new Promise<void>((resolveListen, reject) => {
-        server!.once("error", (err: NodeJS.ErrnoException) =>
-          reject(new UserError(`--port ${opts.port}: cannot listen (${err.code ?? err.message})`)),
-        );
-        server!.listen(opts.port, "127.0.0.1", () => resolveListen());
-      });
-      const { port } = server.address() as { port: number };
-      io.err(`emulate: serving; try: curl -d @event.json http://127.0.0.1:${port}/invoke  (Ctrl-C stops)\n`);
+    if (serving) {
+      if (opts.watch) {
+        const { watchSources, runMake } = await import("./watch.js");
+        io.err(`emulate: watching ${dir}: a change rebuilds with make and restarts the bootstrap\n`);
+        stopWatch = watchSources({
+          dir,
+          onChange: async (changed) => {
+            io.err(`emulate: ${changed.slice(0, 3).join(", ")}${changed.length > 3 ? ` and ${changed.length - 3} more` : ""} changed; running make\n`);
+            const { code, output } = await runMake(dir);
+            if (code !== 0) {
+              io.err(output.endsWith("\n") || output === "" ? output : `${output}\n`);
+              io.err(`emulate: make failed (status ${code}); still serving the last good build\n`);
+              return;
+            }
+            io.err(`emulate: rebuilt; restarting the bootstrap${instances > 1 ? ` (${instances} instances)` : ""}\n`);
+            pool.restartAll();
+          },
+        });
+      }
+      const where = `http://127.0.0.1:${port}`;
+      const many = instances > 1 ? ` (${instances} instances)` : "";
+      if (opts.apig) io.err(`emulate: API Gateway listening on ${where}${many}; try: curl -i ${where}/hello?name=world  (Ctrl-C stops)\n`);
+      else io.err(`emulate: serving${many}; try: curl -d @event.json ${where}/invoke  (Ctrl-C stops)\n`);
       await done;
     }
   } finally {
     await shutdown();
   }
-  if (!opts.serve && failed > 0) throw new UserError(`${failed} of ${total} invocations failed`, EXIT_INVOCATION_FAILED);
+  if (!serving && failed > 0) throw new UserError(`${failed} of ${total} invocations failed`, EXIT_INVOCATION_FAILED);
 }
 
 const STATUS: Record<InvocationResult["kind"], number> = { response: 200, error: 500, timeout: 504, crash: 502, unanswered: 502 };
@@ -179,7 +235,7 @@ const STATUS: Record<InvocationResult["kind"], number> = { response: 200, error:
 async function invokeOverHttp(
   req: IncomingMessage,
   res: ServerResponse,
-  emulator: Emulator,
+  pool: Pool,
   spec: Spec,
   io: Io,
   counted: () => void,
@@ -199,7 +255,14 @@ async function invokeOverHttp(
     const v = req.headers[h.name.toLowerCase()];
     if (!h.requestId && typeof v === "string") headers[h.name] = v;
   }
-  const result = await emulator.invoke(Buffer.concat(chunks), headers);
+  const pending = pool.tryInvoke(Buffer.concat(chunks), headers);
+  if (!pending) {
+    const body = `${JSON.stringify({ error: `too many requests: all ${pool.size} instance(s) are busy and ${pool.maxQueue} invocation(s) are waiting; retry later, or raise --instances or --max-queue` })}\n`;
+    io.err(`emulate: POST /invoke 429: the queue is full (${pool.maxQueue})\n`);
+    res.writeHead(429, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "retry-after": "1" }).end(body);
+    return;
+  }
+  const result = await pending;
   counted();
   if (result.kind !== "response") failed();
   io.out(describeResult(`POST /invoke ${result.requestId}`.trimEnd(), result, spec));

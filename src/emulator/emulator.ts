@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import type { Spec } from "../spec.js";
-import { RuntimeApi, type GetFault, type InvocationResult, type PostFault } from "./api.js";
+import { RuntimeApi, type EventSource, type GetFault, type InvocationResult, type PostFault } from "./api.js";
 import { Instance, type ExitInfo } from "./instance.js";
 
 export interface EmulatorOptions {
@@ -93,7 +93,7 @@ export class Emulator {
   }
 
   /** Queues an event; resolves with the function's answer, a timeout, or a crash. */
-  invoke(event: Buffer | string, headers?: Record<string, string>): Promise<InvocationResult> {
+  invoke(event: EventSource, headers?: Record<string, string>): Promise<InvocationResult> {
     if (this.gaveUp) {
       return Promise.resolve({ requestId: "", kind: "crash", body: Buffer.alloc(0), ms: 0, reason: this.gaveUp });
     }
@@ -132,6 +132,27 @@ export class Emulator {
     this.api.failQueued("the emulator stopped");
     await this.api.close();
     return info;
+  }
+
+  /**
+   * Replaces the bootstrap by a fresh process (after a rebuild): SIGTERM, then SIGKILL after the
+   * grace period, then a new start. Also revives a bootstrap the emulator gave up on. Call it
+   * while no invocation is in flight (the pool does).
+   */
+  async restart(): Promise<void> {
+    if (this.stopping) return;
+    clearTimeout(this.restartTimer);
+    const instance = this.instance;
+    if (this.gaveUp !== undefined || !instance?.running) {
+      this.gaveUp = undefined;
+      this.quickExits = 0;
+      this.spawn();
+      return;
+    }
+    this.expectedExit = true;
+    this.restartAfterKill = true;
+    this.api.note({ type: "kill", signal: "SIGTERM", why: "rebuild" });
+    await instance.stop(this.options.stopGraceMs ?? 2000);
   }
 
   private spawn(): void {
