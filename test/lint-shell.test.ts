@@ -5,8 +5,8 @@ import { GENERATED_NOTICE } from "../src/model.js";
 import { LANGS, SPECS, buildDir, type SpecName } from "./support/outputs.js";
 import { check } from "./support/tools.js";
 
-/** The generated runtime and the user's scaffold: both must pass every check as generated. */
-const FILES = ["bootstrap", "handler.sh"];
+/** The generated runtime, its helpers and the user's scaffold: each must pass every check as generated. */
+const FILES = ["bootstrap", "fgevents.sh", "handler.sh"];
 
 /** The shells bootstrap must run under unchanged: Debian's /bin/sh, bash, and busybox's. */
 const SHELLS: [name: string, cmd: string, args: string[]][] = [
@@ -26,6 +26,19 @@ describe.runIf(LANGS.includes("shell")).each(Object.keys(SPECS) as SpecName[])("
 
   it("passes shellcheck (pinned, every default check, no rc file)", () => {
     const r = check("shellcheck", ["--norc", "--severity=style", ...FILES], dir);
+    expect(r.status, r.output).toBe(0);
+  });
+
+  // As a new user runs them: no options at all (shellcheck's default severity, shfmt's default style).
+  it("passes shellcheck with no options", () => {
+    const r = check("shellcheck", FILES, dir);
+    expect(r.output, "shellcheck").toBe("");
+    expect(r.status, r.output).toBe(0);
+  });
+
+  it("passes shfmt with no options (prints nothing to format)", () => {
+    const r = check("shfmt", ["-l", ...FILES], dir);
+    expect(r.output, "shfmt -l: the files it would change").toBe("");
     expect(r.status, r.output).toBe(0);
   });
 

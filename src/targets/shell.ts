@@ -17,6 +17,7 @@ export const shell: Target = {
   helpers: { str: shellQuote, caseGlob },
   files: [
     { template: "bootstrap.hbs", path: "bootstrap", owner: "generated", executable: true },
+    { template: "fgevents.sh.hbs", path: "fgevents.sh", owner: "generated" },
     { template: "handler.sh.hbs", path: "handler.sh", owner: "user" },
     { template: "Makefile.hbs", path: "Makefile", owner: "generated" },
     { template: "README.md.hbs", path: "README.md", owner: "generated" },

@@ -1,8 +1,10 @@
 # shellcheck shell=sh
 # The conformance suite's test handler (replaces the scaffold's handler.sh in a copy of the build).
 # The event chooses what it does: {"op":"throw"}, {"op":"panic"}, {"op":"exit"},
-# {"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"}; anything else is echoed as is.
-# (The shell handler API has no explicit errorType, so there is no "typed".)
+# {"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"}; with the helpers of fgevents.sh
+# (docs/events-contract.md): {"op":"apig-json"}, {"op":"apig-text"}, {"op":"apig-binary"},
+# {"op":"logger"}, {"op":"userdata"}; anything else is echoed as is. One mode: FG_TEST_MODE is
+# ignored. (The shell handler API has no explicit errorType, so there is no "typed".)
 
 handler() {
 	# Read the whole event, trailing newlines included.
@@ -58,6 +60,23 @@ handler() {
 		printf 'memoryMb\t%s\n' "${RUNTIME_MEMORY-}"
 		printf 'codeRoot\t%s\n' "${RUNTIME_CODE_ROOT-}"
 		printf 'remainingMs\t%s\n' "$remaining"
+		;;
+	*'"op":"apig-json"'*)
+		printf '{"ok":true,"n":[1,2]}' | fg_apig_json 201
+		;;
+	*'"op":"apig-text"'*)
+		printf 'grüße ✓' | fg_apig_text
+		;;
+	*'"op":"apig-binary"'*)
+		LC_ALL=C awk 'BEGIN { for (i = 0; i < 256; i++) printf "%c", i }' | fg_apig_binary
+		;;
+	*'"op":"logger"'*)
+		fg_log INFO 'hello from the context logger'
+		fg_log WARN careful
+		printf logged
+		;;
+	*'"op":"userdata"'*)
+		fg_user_data msg
 		;;
 	*'"op":"log"'*)
 		# Shell has no redacting type: a handler logs what it chooses (never the secrets).
