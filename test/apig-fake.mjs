@@ -4,7 +4,8 @@
 //   {"respond": TEXT}  posts TEXT as the response, byte for byte (valid or not)
 //   {"event": true}    answers 200 with the APIG request event itself as the body
 //   {"fail": MSG}      posts an error; {"sleep": MS} waits, then answers "slept"; {"exit": N} exits
-//   anything else      answers 200 with {"version": VERSION, "body": <the body as text>}
+//   anything else      answers as the default scaffold does (docs/events-contract.md): 200, JSON
+//                      {method, path, query, body}, plus the header X-Fake-Version: VERSION
 import http from "node:http";
 
 const VERSION = "v1";
@@ -23,7 +24,8 @@ function request(method, path, body) {
   });
 }
 
-const json = (value, status = 200) => JSON.stringify({ statusCode: status, isBase64Encoded: false, headers: { "Content-Type": "application/json" }, body: JSON.stringify(value) });
+const json = (value, status = 200) =>
+  JSON.stringify({ statusCode: status, isBase64Encoded: false, headers: { "Content-Type": "application/json", "X-Fake-Version": VERSION }, body: JSON.stringify(value) });
 
 for (;;) {
   let next;
@@ -52,7 +54,7 @@ for (;;) {
     await new Promise((r) => setTimeout(r, command.sleep));
     out = json("slept");
   } else if (command.exit !== undefined) process.exit(command.exit);
-  else out = json({ version: VERSION, body: text });
+  else out = json({ method: event.httpMethod, path: event.path, query: event.queryStringParameters ?? {}, body: text });
   try {
     await request("POST", `/v1/runtime/invocation/${kind}/${id}`, Buffer.from(out));
   } catch (err) {
