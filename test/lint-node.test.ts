@@ -1,15 +1,38 @@
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { LANGS, ROOT, SPECS, buildDir, type SpecName } from "./support/outputs.js";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { RuntimeApi } from "../src/emulator/api.js";
+import { loadSpec } from "../src/spec.js";
+import { node } from "../src/targets/node.js";
+import { LANGS, ROOT, SPECS, buildDir, startBootstrap, type RunningBootstrap, type SpecName } from "./support/outputs.js";
 import { check } from "./support/tools.js";
 
 const BIN = join(ROOT, "node_modules/.bin");
-const MODULES = ["runtime.mjs", "handler.mjs"];
+/** Every module of the output (the generated ones and the scaffold's handler.mjs). */
+const MODULES = node.files.map((f) => f.path).filter((p) => p.endsWith(".mjs"));
+/** The declaration files that type the modules for a TypeScript handler. */
+const DECLARATIONS = node.files.map((f) => f.path).filter((p) => p.endsWith(".d.mts"));
+const FIXTURES = join(ROOT, "test/events/node");
 
+// Outside the repository (tmpdir), so that no package.json, prettier config or .editorconfig of
+// this repository applies: copies of the output here are what a user has.
 const scratch = mkdtempSync(join(tmpdir(), "fg-lint-node-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A fresh copy of an output in the scratch folder. */
+function copyOf(spec: SpecName, name: string): string {
+  const copy = join(scratch, `${spec}-${name}`);
+  rmSync(copy, { recursive: true, force: true });
+  cpSync(buildDir(spec, "node"), copy, { recursive: true });
+  return copy;
+}
+
+/** tsc with the settings of a strict TypeScript project on Node (no --skipLibCheck: the .d.mts files are checked too). */
+function tsc(files: string[], cwd: string, extra: string[] = []) {
+  const args = ["--noEmit", "--strict", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext"];
+  return check(join(BIN, "tsc"), [...args, "--typeRoots", join(ROOT, "node_modules/@types"), "--types", "node", ...extra, ...files], cwd);
+}
 
 describe.skipIf(!LANGS.includes("node")).each(Object.keys(SPECS) as SpecName[])("node output, %s spec", (spec) => {
   const dir = buildDir(spec, "node");
@@ -17,7 +40,12 @@ describe.skipIf(!LANGS.includes("node")).each(Object.keys(SPECS) as SpecName[])(
   it("is prettier-formatted (the defaults the generator formats with)", () => {
     // No config and no .editorconfig: a build folder inside this repository must not pick up
     // settings the generator does not use.
-    const r = check(join(BIN, "prettier"), ["--check", "--no-config", "--no-editorconfig", ...MODULES], dir);
+    const r = check(join(BIN, "prettier"), ["--check", "--no-config", "--no-editorconfig", ...MODULES, ...DECLARATIONS], dir);
+    expect(r.status, r.output).toBe(0);
+  });
+
+  it("passes `prettier --check .` as a new user runs it (README, manifest and all)", () => {
+    const r = check(join(BIN, "prettier"), ["--check", "."], copyOf(spec, "prettier"));
     expect(r.status, r.output).toBe(0);
   });
 
@@ -28,24 +56,28 @@ describe.skipIf(!LANGS.includes("node")).each(Object.keys(SPECS) as SpecName[])(
 
   it("type-checks: tsc --checkJs --strict with @types/node", () => {
     // The flags live here, not in the output: a user's project brings its own tsconfig.
-    const r = check(
-      join(BIN, "tsc"),
-      [
-        "--noEmit",
-        "--allowJs",
-        "--checkJs",
-        "--strict",
-        "--target", "es2022",
-        "--module", "nodenext",
-        "--moduleResolution", "nodenext",
-        "--typeRoots", join(ROOT, "node_modules/@types"),
-        "--types", "node",
-        "--skipLibCheck",
-        ...MODULES,
-      ],
-      dir,
-    );
+    const r = tsc(MODULES, dir, ["--allowJs", "--checkJs", "--skipLibCheck"]);
     expect(r.status, r.output).toBe(0);
+  });
+
+  it("the declaration files type-check under tsc --strict", () => {
+    const r = tsc(DECLARATIONS, dir);
+    expect(r.status, r.output).toBe(0);
+  });
+
+  it("a user's TypeScript handler type-checks against the declaration files; a wrong one does not", () => {
+    const copy = copyOf(spec, "ts-handler");
+    copyFileSync(join(FIXTURES, "handler-good.mts"), join(copy, "handler.mts"));
+    const good = tsc(["handler.mts"], copy);
+    expect(good.status, good.output).toBe(0);
+
+    copyFileSync(join(FIXTURES, "handler-bad.mts"), join(copy, "handler.mts"));
+    const bad = tsc(["handler.mts"], copy);
+    expect(bad.status, bad.output).not.toBe(0);
+    // The misspelt field, and the status code of the wrong type.
+    expect(bad.output).toMatch(/handler\.mts\(\d+,\d+\): error TS\d+: Property 'httpMethd' does not exist/);
+    expect(bad.output).toMatch(/handler\.mts\(\d+,\d+\): error TS2322: /);
+    expect(bad.output).toContain("Type 'string' is not assignable to type 'number'");
   });
 
   it("bootstrap is valid sh and starts node without a subshell", () => {
@@ -58,13 +90,81 @@ describe.skipIf(!LANGS.includes("node")).each(Object.keys(SPECS) as SpecName[])(
   });
 
   it("make checks the files, and fails on a syntax error", () => {
-    const copy = join(scratch, spec);
-    cpSync(dir, copy, { recursive: true });
+    const copy = copyOf(spec, "make");
     const ok = check("make", ["-s"], copy);
     expect(ok.status, ok.output).toBe(0);
     appendFileSync(join(copy, "handler.mjs"), "export const = ;\n");
     const bad = check("make", ["-s"], copy);
     expect(bad.status, bad.output).not.toBe(0);
     expect(bad.output).toContain("SyntaxError");
+  });
+});
+
+describe.skipIf(!LANGS.includes("node"))("node output: which handler runs (RUNTIME_HANDLER), JSON or raw", () => {
+  let running: RunningBootstrap | undefined;
+  let api: RuntimeApi | undefined;
+  afterEach(async () => {
+    await running?.stop();
+    await api?.close();
+    running = api = undefined;
+  });
+
+  async function start(dir: string, env: Record<string, string>) {
+    api = new RuntimeApi(loadSpec().spec);
+    running = startBootstrap(dir, await api.listen(), { RUNTIME_TIMEOUT: "30", ...env });
+    return api;
+  }
+
+  it("index.handler: a CommonJS index.js's exports.handler, a JSON handler", async () => {
+    const dir = copyOf("default", "cjs");
+    writeFileSync(
+      join(dir, "index.js"),
+      [
+        '"use strict";',
+        "exports.handler = async (event, context) => {",
+        '  if (event.op === "nothing") return undefined;',
+        '  if (event.op === "bytes") return Buffer.from("raw bytes");',
+        "  return { got: event, id: context.getRequestID(), cjs: typeof module };",
+        "};",
+        "",
+      ].join("\n"),
+    );
+    const emu = await start(dir, { RUNTIME_HANDLER: "index.handler" });
+    const r = await emu.invoke('{"a": [1, "ü"]}');
+    expect(r.kind, running!.stderr()).toBe("response");
+    expect(JSON.parse(r.body.toString("utf8"))).toEqual({ got: { a: [1, "ü"] }, id: r.requestId, cjs: "object" });
+    const nothing = await emu.invoke('{"op":"nothing"}');
+    expect(nothing.body.toString("utf8")).toBe("null");
+    const bytes = await emu.invoke('{"op":"bytes"}');
+    expect(bytes.body.toString("utf8")).toBe("raw bytes");
+    const bad = await emu.invoke("{not json");
+    expect(bad.kind).toBe("error");
+    expect(JSON.parse(bad.body.toString("utf8"))).toEqual({ errorType: "Function.HandlerError", errorMessage: "the event is not valid JSON" });
+  });
+
+  it("main.run: an ES module's named export; module.exports of CommonJS; a missing file falls back to handler.mjs", async () => {
+    const dir = copyOf("default", "esm");
+    writeFileSync(join(dir, "main.mjs"), "export const run = (event) => ({ esm: event });\n");
+    writeFileSync(join(dir, "lib.cjs"), "module.exports = { go: raw };\nfunction raw(event) { return event; }\n");
+    let emu = await start(dir, { RUNTIME_HANDLER: "main.run" });
+    expect((await emu.invoke("[true]")).body.toString("utf8")).toBe('{"esm":[true]}');
+    await running?.stop();
+    await api?.close();
+
+    // A CommonJS module.exports object: its function gets the parsed event and returns it.
+    emu = await start(dir, { RUNTIME_HANDLER: "lib.go" });
+    expect((await emu.invoke(' {"x" : 1} ')).body.toString("utf8")).toBe('{"x":1}');
+    await running?.stop();
+    await api?.close();
+
+    // index.js does not exist: the scaffold (a raw handler) answers.
+    emu = await start(dir, { RUNTIME_HANDLER: "index.handler" });
+    const r = await emu.invoke('{"a":1}');
+    expect(JSON.parse(r.body.toString("utf8"))).toEqual({
+      statusCode: 200,
+      isBase64Encoded: false,
+      headers: { "Content-Type": "application/json" },
+      body: '{"a":1}',
+    });
   });
 });

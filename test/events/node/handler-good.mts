@@ -10,7 +10,7 @@ export const handler: Handler<ApigRequest, ApigResponse> = async (event, context
   const remaining: number = context.getRemainingTimeInMilliSeconds();
   if (event.queryStringParameters.fail === "1") throw new HandlerError("App.Failed", "asked to fail");
   const body = decodeApigRequestBody(event).toString("utf8");
-  return apig.json({ body, tenant, remaining, id: context.getRequestID(), source: event.requestContext.sourceIp }, 201, { "X-App": "1" });
+  return apig.json({ body, tenant, remaining, id: context.requestId, source: event.requestContext.sourceIp }, 201, { "X-App": "1" });
 };
 
 export const bytes = raw(async (event: Buffer, context: Context) => {
