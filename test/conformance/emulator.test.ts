@@ -6,6 +6,7 @@ import { RuntimeApi } from "../../src/emulator/api.js";
 import { emulate, EXIT_INVOCATION_FAILED, type Io } from "../../src/emulator/emulate.js";
 import { Emulator } from "../../src/emulator/emulator.js";
 import { groupMembers } from "../../src/emulator/instance.js";
+import { Pool } from "../../src/emulator/pool.js";
 import { normalize } from "../../src/emulator/transcript.js";
 import { UserError } from "../../src/errors.js";
 import { loadSpec } from "../../src/spec.js";
@@ -197,6 +198,51 @@ describe("emulator: process supervision", () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(280);
     expect((await emu.invoke("{}")).kind).toBe("response");
     expect(normalize(emu.api.transcript, spec).map((e) => e.type).slice(0, 2)).toEqual(["start", "listen"]);
+  });
+});
+
+describe("pool: several instances", () => {
+  function pool(instances: number, maxQueue: number) {
+    const dir = fakeFunction();
+    const p = new Pool({ spec, dir, command: [join(dir, "bootstrap")], env: { PATH: process.env.PATH ?? "" }, instances, maxQueue, stopGraceMs: 1000 });
+    cleanup.push(() => p.stop());
+    return p;
+  }
+
+  it("hands each invocation to a free instance, queues the rest up to the bound, refuses beyond it", async () => {
+    const p = pool(2, 1);
+    await p.start();
+    const running = [p.tryInvoke('{"sleep":200}'), p.tryInvoke('{"sleep":200}')];
+    const queued = p.tryInvoke('{"n":3}');
+    expect(p.queued).toBe(1);
+    expect(p.tryInvoke('{"n":4}')).toBeUndefined();
+    const results = await Promise.all([...running, queued]);
+    expect(results.map((r) => [r!.kind, r!.body.toString()])).toEqual([["response", "slept"], ["response", "slept"], ["response", '{"n":3}']]);
+    // Each API took one sleeper: the two ran side by side.
+    expect(p.emulators.every((e) => e.api.posts >= 1)).toBe(true);
+  });
+
+  it("a crash fails only the invocation it was running; the queue goes on", async () => {
+    const p = pool(2, 10);
+    await p.start();
+    const all = ['{"exit":3}', '{"a":1}', '{"a":2}', '{"a":3}', '{"a":4}'].map((e) => p.tryInvoke(e)!);
+    const results = await Promise.all(all);
+    expect(results.map((r) => r.kind)).toEqual(["crash", "response", "response", "response", "response"]);
+    expect(results[0]!.reason).toContain("exited with status 3");
+  });
+
+  it("restartAll restarts a free instance at once and a busy one after its invocation", async () => {
+    const p = pool(2, 10);
+    await p.start();
+    const before = p.emulators.map((e) => e.instance!.pid);
+    const busy = p.tryInvoke('{"sleep":300}')!;
+    p.restartAll();
+    expect((await busy).kind).toBe("response");
+    const after = await Promise.all([p.tryInvoke('{"x":1}')!, p.tryInvoke('{"x":2}')!]);
+    expect(after.map((r) => r.kind)).toEqual(["response", "response"]);
+    const pids = p.emulators.map((e) => e.instance!.pid);
+    expect(pids[0]).not.toBe(before[0]);
+    expect(pids[1]).not.toBe(before[1]);
   });
 });
 
