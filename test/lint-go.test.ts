@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SPECS, buildDir, type SpecName } from "./support/outputs.js";
 import { check } from "./support/tools.js";
@@ -21,9 +23,18 @@ describe.each(Object.keys(SPECS) as SpecName[])("go output, %s spec", (spec) => 
     expect(r.status, r.output).toBe(0);
   });
 
-  it("marks the runtime as generated in the form Go tools recognise", async () => {
-    const { readFile } = await import("node:fs/promises");
-    const text = await readFile(`${dir}/fgruntime/runtime.go`, "utf8");
-    expect(text).toMatch(/^\/\/ Code generated .* DO NOT EDIT\.$/m);
+  it("passes staticcheck with its default checks, as a new user runs it", () => {
+    const r = check("staticcheck", ["./..."], dir);
+    expect(r.status, r.output).toBe(0);
+  });
+
+  it("marks every runtime file as generated in the form Go tools recognise", () => {
+    for (const pkg of ["fgruntime", "fgruntime/events"]) {
+      const files = readdirSync(join(dir, pkg)).filter((f) => f.endsWith(".go"));
+      expect(files.length, pkg).toBeGreaterThan(0);
+      for (const f of files) {
+        expect(readFileSync(join(dir, pkg, f), "utf8"), `${pkg}/${f}`).toMatch(/^\/\/ Code generated .* DO NOT EDIT\.$/m);
+      }
+    }
   });
 });

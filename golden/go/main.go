@@ -5,27 +5,60 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 
 	"function/fgruntime"
+	"function/fgruntime/events"
 )
 
-// The answer's envelope, in the shape API Gateway expects; the event goes in "body" as received.
-const (
-	responseHead = `{"statusCode":200,"isBase64Encoded":false,"headers":{"Content-Type":"application/json"},"body":`
-	responseTail = `}`
-)
+// apigAnswer is what handler answers an API Gateway request with.
+type apigAnswer struct {
+	Method string            `json:"method"`
+	Path   string            `json:"path"`
+	Query  map[string]string `json:"query"`
+	Body   string            `json:"body"`
+}
 
-// handler answers a JSON event with the event itself wrapped in responseHead and responseTail;
-// any other event is an error. fgruntime.FromContext(ctx) gives the request ID, headers,
-// the function's settings and the deadline.
+// handler answers an API Gateway request with its method, path, query parameters and body as
+// JSON, and any other JSON event with the event's text as the body of an API Gateway answer.
+// fgruntime.FromContext(ctx) gives the request ID, headers, the function's settings, the
+// deadline, a logger and the user data. For a handler of JSON values, see fgruntime.StartJSON.
 func handler(_ context.Context, event []byte) ([]byte, error) {
 	if !json.Valid(event) {
 		return nil, errors.New("the event is not valid JSON")
 	}
-	out := make([]byte, 0, len(responseHead)+len(event)+len(responseTail))
-	out = append(out, responseHead...)
-	out = append(out, event...)
-	return append(out, responseTail...), nil
+	if !isAPIGRequest(event) {
+		resp := events.APIGText(http.StatusOK, string(event))
+		resp.Headers["Content-Type"] = "application/json"
+		return json.Marshal(resp)
+	}
+	var req events.APIGRequest
+	if err := json.Unmarshal(event, &req); err != nil {
+		return nil, err
+	}
+	body, err := req.DecodeBody()
+	if err != nil {
+		return nil, errors.New("the APIG request body is not valid base64")
+	}
+	query := req.QueryStringParameters
+	if query == nil {
+		query = map[string]string{}
+	}
+	// encoding/json turns each byte of the body that is not UTF-8 into U+FFFD.
+	resp, err := events.APIGJSON(http.StatusOK, apigAnswer{Method: req.HTTPMethod, Path: req.Path, Query: query, Body: string(body)})
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(resp)
+}
+
+// isAPIGRequest tells an API Gateway request by its httpMethod: a JSON object whose
+// httpMethod is a string.
+func isAPIGRequest(event []byte) bool {
+	var head struct {
+		Method *string `json:"httpMethod"`
+	}
+	return json.Unmarshal(event, &head) == nil && head.Method != nil
 }
 
 func main() {

@@ -1,3 +1,4 @@
+import type { EventFieldModel, EventTypeModel, Model } from "../model.js";
 import { camelToPascal, jsonLiteral, words, type Target } from "../target.js";
 
 // Go spells initialisms in one case (golint's list, the ones a runtime spec is likely to use,
@@ -22,15 +23,100 @@ export function goWords(name: string): string {
     .join("");
 }
 
+/** The Go type of an event field (docs/events-contract.md). */
+function goFieldType(f: EventFieldModel): string {
+  const scalar = f.isRef
+    ? f.ref
+    : f.isString
+      ? "string"
+      : f.isInteger
+        ? "int64"
+        : f.isNumber
+          ? "float64"
+          : f.isBoolean
+            ? "bool"
+            : f.isMap
+              ? "map[string]string"
+              : "json.RawMessage";
+  return f.list ? `[]${scalar}` : scalar;
+}
+
+/** A receiver name: the first letter of the type's last word (APIGRequest -> r, LTSBody -> b). */
+function receiver(specName: string): string {
+  const last = specName.split(/(?=[A-Z])/).pop() ?? specName;
+  return last.charAt(0).toLowerCase();
+}
+
+/** A decode helper's values: the method, its result and the steps the template writes out. */
+function goDecoder(t: EventTypeModel, f: EventFieldModel) {
+  const d = f.decode!;
+  const result = d.json ? (d.jsonList ? `[]${d.json}` : d.json) : "[]byte";
+  return {
+    ...f,
+    method: `Decode${f.id}`,
+    recv: receiver(t.name),
+    result,
+    /** The zero value to return beside an error. */
+    zero: d.json && !d.jsonList ? `${d.json}{}` : "nil",
+    always: d.base64,
+    when: d.base64When,
+    plain: !d.base64 && !d.base64When,
+    toJson: d.json !== "",
+  };
+}
+
+function decorate(model: Model) {
+  const apig = model.events.apig;
+  // The scaffold and the contract rely on the APIG request's body helper: a user's spec that
+  // leaves out its decode still gets one (base64 when the base64 role field says so).
+  const withBodyDecoder = (t: EventTypeModel): EventTypeModel => {
+    if (t.name !== apig.request.name || apig.body.decode) return t;
+    const decode = { base64: false, base64When: { key: apig.base64.key, id: apig.base64.id }, json: "", jsonList: false };
+    const fields = t.fields.map((f) => (f.key === apig.body.key ? { ...f, decode } : f));
+    const decoders = fields.filter((f) => f.decode !== null);
+    return { ...t, fields, decoders, hasDecoders: true };
+  };
+  const types = model.events.types.map(withBodyDecoder).map((t) => ({
+    ...t,
+    fields: t.fields.map((f) => ({ ...f, goType: goFieldType(f) })),
+    decoders: t.decoders.map((f) => goDecoder(t, f)),
+  }));
+  const decoders = types.flatMap((t) => t.decoders);
+  const request = types.find((t) => t.name === apig.request.name)!;
+  const body = request.decoders.find((f) => f.key === apig.body.key)!;
+  return {
+    events: { ...model.events, types },
+    goEvents: {
+      /** events.go needs encoding/json for json.RawMessage fields. */
+      hasJsonFields: types.some((t) => t.fields.some((f) => f.isJson)),
+      /** decode.go needs its JSON helper (and encoding/json) for json decoders. */
+      hasJsonDecoders: decoders.some((d) => d.toJson),
+      hasBase64Decoders: decoders.some((d) => d.always || d.when),
+      /** The APIG request body's helper, for the scaffold. */
+      bodyDecoder: body.method,
+    },
+  };
+}
+
 export const go: Target = {
   lang: "go",
   naming: { field: goName, type: goWords, eventField: goWords },
   helpers: { str: jsonLiteral },
   files: [
     { template: "runtime.go.hbs", path: "fgruntime/runtime.go", owner: "generated" },
+    { template: "conn.go.hbs", path: "fgruntime/conn.go", owner: "generated" },
+    { template: "context.go.hbs", path: "fgruntime/context.go", owner: "generated" },
+    { template: "env.go.hbs", path: "fgruntime/env.go", owner: "generated" },
+    { template: "errors.go.hbs", path: "fgruntime/errors.go", owner: "generated" },
+    { template: "log.go.hbs", path: "fgruntime/log.go", owner: "generated" },
+    { template: "json.go.hbs", path: "fgruntime/json.go", owner: "generated" },
+    { template: "events.go.hbs", path: "fgruntime/events/events.go", owner: "generated" },
+    { template: "decode.go.hbs", path: "fgruntime/events/decode.go", owner: "generated" },
+    { template: "apig.go.hbs", path: "fgruntime/events/apig.go", owner: "generated" },
     { template: "main.go.hbs", path: "main.go", owner: "user" },
     { template: "go.mod.hbs", path: "go.mod", owner: "user" },
     { template: "Makefile.hbs", path: "Makefile", owner: "generated" },
     { template: "README.md.hbs", path: "README.md", owner: "generated" },
   ],
+  decorate,
 };

@@ -2,23 +2,19 @@
 // Source: FunctionGraph custom runtime spec. Regenerate with fg-bootgen instead of editing this file.
 
 // Package fgruntime runs the loop of a FunctionGraph custom runtime: it fetches each invocation
-// from the runtime API, calls the handler and posts the handler's response or error.
+// from the runtime API, calls the handler and posts the handler's response or error. Start takes
+// a handler of bytes, StartJSON one of JSON values; package events holds the trigger events.
 package fgruntime
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"strconv"
 	"time"
 )
 
@@ -26,202 +22,8 @@ import (
 // error is posted to the error endpoint; use *Error to choose its errorType.
 type Handler func(ctx context.Context, event []byte) ([]byte, error)
 
-// Error is a handler error with an explicit errorType.
-type Error struct {
-	Type    string
-	Message string
-}
-
-func (e *Error) Error() string { return e.Type + ": " + e.Message }
-
-// Error types the runtime reports itself.
-const (
-	ErrorTypeHandler          = "Function.HandlerError"
-	ErrorTypePanic            = "Function.HandlerPanic"
-	ErrorTypeResponseTooLarge = "Runtime.ResponseTooLarge"
-)
-
 // MaxResponseBytes is the largest response the runtime posts; a larger one becomes an error.
 const MaxResponseBytes = 6291456
-
-// Secret holds a credential. It prints as [REDACTED] so that it never reaches a log by accident;
-// string(s) gives the value.
-type Secret string
-
-// String hides the value from fmt and log.
-func (Secret) String() string { return "[REDACTED]" }
-
-// GoString hides the value from %#v.
-func (Secret) GoString() string { return "[REDACTED]" }
-
-// Context describes one invocation and the function it runs in.
-type Context struct {
-	// RequestID is the ID of this invocation (header X-Cff-Request-Id).
-	RequestID string
-	// AccessKey comes from header X-CFF-Access-Key: tenant access key (needs an agency configured on the function).
-	AccessKey string
-	// AuthToken comes from header X-CFF-Auth-Token: IAM token (needs an agency configured on the function).
-	AuthToken Secret
-	// InvokeType comes from header X-CFF-Invoke-Type: how the function was invoked (sync or async).
-	InvokeType string
-	// SecretKey comes from header X-CFF-Secret-Key: tenant secret key (needs an agency configured on the function).
-	SecretKey Secret
-	// SecurityToken comes from header X-CFF-Security-Token: security token (needs an agency configured on the function).
-	SecurityToken Secret
-
-	// Function holds the settings read from the environment when the runtime started.
-	Function Function
-	// Deadline is when the function's timeout ends this invocation.
-	Deadline time.Time
-}
-
-// RemainingTime is the time left before the deadline.
-func (c *Context) RemainingTime() time.Duration { return time.Until(c.Deadline) }
-
-// Function holds the function's settings, read once from the environment.
-type Function struct {
-	// ProjectID comes from RUNTIME_PROJECT_ID: project ID.
-	ProjectID string
-	// FunctionName comes from RUNTIME_FUNC_NAME: function name.
-	FunctionName string
-	// FunctionVersion comes from RUNTIME_FUNC_VERSION: function version.
-	FunctionVersion string
-	// Package comes from RUNTIME_PACKAGE: function group (package).
-	Package string
-	// Handler comes from RUNTIME_HANDLER: function entry point.
-	Handler string
-	// TimeoutSeconds comes from RUNTIME_TIMEOUT: function timeout in whole seconds.
-	TimeoutSeconds int
-	// UserData comes from RUNTIME_USERDATA: user data passed through environment variables (JSON).
-	UserData string
-	// CPU comes from RUNTIME_CPU: CPUs allotted.
-	CPU float64
-	// MemoryMB comes from RUNTIME_MEMORY: memory allotted in MB.
-	MemoryMB int
-	// CodeRoot comes from RUNTIME_CODE_ROOT: folder holding the function's code.
-	CodeRoot string
-}
-
-// logger writes one line per event to stderr, as `fgruntime: [<request id>] <message>`, without a
-// timestamp: the platform's log service stamps each line itself.
-var logger = log.New(os.Stderr, "fgruntime: ", 0)
-
-type contextKey struct{}
-
-// FromContext returns the invocation's Context that the runtime put into ctx.
-func FromContext(ctx context.Context) (*Context, bool) {
-	c, ok := ctx.Value(contextKey{}).(*Context)
-	return c, ok
-}
-
-func envString(name, fallback string) string {
-	if v, ok := os.LookupEnv(name); ok {
-		return v
-	}
-	return fallback
-}
-
-func envInt(name string, fallback int) int {
-	raw := os.Getenv(name)
-	if raw == "" {
-		return fallback
-	}
-	v, err := strconv.Atoi(raw)
-	if err != nil {
-		logger.Printf("%s=%q is not a whole number; using %d", name, raw, fallback)
-		return fallback
-	}
-	return v
-}
-
-func envFloat(name string, fallback float64) float64 {
-	raw := os.Getenv(name)
-	if raw == "" {
-		return fallback
-	}
-	v, err := strconv.ParseFloat(raw, 64)
-	if err != nil {
-		logger.Printf("%s=%q is not a number; using %g", name, raw, fallback)
-		return fallback
-	}
-	return v
-}
-
-func loadFunction() Function {
-	var f Function
-	f.ProjectID = envString("RUNTIME_PROJECT_ID", "")
-	f.FunctionName = envString("RUNTIME_FUNC_NAME", "")
-	f.FunctionVersion = envString("RUNTIME_FUNC_VERSION", "")
-	f.Package = envString("RUNTIME_PACKAGE", "")
-	f.Handler = envString("RUNTIME_HANDLER", "")
-	f.TimeoutSeconds = envInt("RUNTIME_TIMEOUT", 3)
-	f.UserData = envString("RUNTIME_USERDATA", "")
-	f.CPU = envFloat("RUNTIME_CPU", 0)
-	f.MemoryMB = envInt("RUNTIME_MEMORY", 0)
-	f.CodeRoot = envString("RUNTIME_CODE_ROOT", "")
-	return f
-}
-
-// conn is the runtime's one connection to the API: net/http reads and writes the messages, and
-// the runtime keeps the connection itself, since it talks to one peer, one request at a time.
-// That leaves out http.Transport (TLS, HTTP/2, pools), which would double the binary's size.
-type conn struct {
-	addr string
-	c    net.Conn
-	r    *bufio.Reader
-	w    *bufio.Writer
-}
-
-func (c *conn) close() {
-	if c.c != nil {
-		_ = c.c.Close()
-		c.c = nil
-	}
-}
-
-// roundTrip sends req and reads the whole answer. A request that fails on a reused connection
-// (the API may have closed it while the handler ran) is retried once on a new one.
-func (c *conn) roundTrip(req *http.Request, body []byte) (*http.Response, []byte, error) {
-	reused := c.c != nil
-	resp, data, err := c.try(req, body)
-	if err != nil && reused {
-		resp, data, err = c.try(req, body)
-	}
-	return resp, data, err
-}
-
-func (c *conn) try(req *http.Request, body []byte) (*http.Response, []byte, error) {
-	if c.c == nil {
-		nc, err := net.DialTimeout("tcp", c.addr, 5*time.Second)
-		if err != nil {
-			return nil, nil, err
-		}
-		c.c, c.r, c.w = nc, bufio.NewReader(nc), bufio.NewWriter(nc)
-	}
-	if body != nil {
-		req.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	// No deadline: the next-invocation GET is a long poll.
-	err := req.Write(c.w)
-	if err == nil {
-		err = c.w.Flush()
-	}
-	if err != nil {
-		c.close()
-		return nil, nil, err
-	}
-	resp, err := http.ReadResponse(c.r, req)
-	if err != nil {
-		c.close()
-		return nil, nil, err
-	}
-	data, err := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
-	if err != nil || resp.Close {
-		c.close()
-	}
-	return resp, data, err
-}
 
 type runtime struct {
 	conn     conn
@@ -275,6 +77,8 @@ func (rt *runtime) serveOne() error {
 	ic.AuthToken = Secret(resp.Header.Get("X-CFF-Auth-Token"))
 	ic.InvokeType = resp.Header.Get("X-CFF-Invoke-Type")
 	ic.SecretKey = Secret(resp.Header.Get("X-CFF-Secret-Key"))
+	ic.SecurityAccessKey = resp.Header.Get("X-CFF-Security-Access-Key")
+	ic.SecuritySecretKey = Secret(resp.Header.Get("X-CFF-Security-Secret-Key"))
 	ic.SecurityToken = Secret(resp.Header.Get("X-CFF-Security-Token"))
 	out, err := rt.invoke(ic, event)
 	if err == nil && len(out) > MaxResponseBytes {

@@ -1,19 +1,24 @@
 // The conformance suite's test handler (replaces the scaffold's main.go in a copy of the build).
 // The event chooses what it does: {"op":"throw"}, {"op":"typed"}, {"op":"panic"}, {"op":"exit"},
 // {"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"}; anything else is echoed as is.
+// With FG_TEST_MODE=json it is a JSON handler instead (jsonHandler, docs/events-contract.md).
 package main
 
 import (
 	"context"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"function/fgruntime"
+	"function/fgruntime/events"
 )
 
 // field finds "name": in the event and returns its string or bare value (no JSON parser needed,
@@ -63,6 +68,8 @@ func handler(ctx context.Context, event []byte) ([]byte, error) {
 		line("authToken", string(c.AuthToken))
 		line("invokeType", c.InvokeType)
 		line("secretKey", string(c.SecretKey))
+		line("securityAccessKey", c.SecurityAccessKey)
+		line("securitySecretKey", string(c.SecuritySecretKey))
 		line("securityToken", string(c.SecurityToken))
 		line("projectId", f.ProjectID)
 		line("functionName", f.FunctionName)
@@ -86,6 +93,79 @@ func handler(ctx context.Context, event []byte) ([]byte, error) {
 	return event, nil
 }
 
+// jsonEvent is the JSON mode's input type.
+type jsonEvent struct {
+	Op    string          `json:"op"`
+	Value json.RawMessage `json:"value"`
+	Event json.RawMessage `json:"event"`
+}
+
+func jsonHandler(ctx context.Context, in jsonEvent) (any, error) {
+	c, _ := fgruntime.FromContext(ctx)
+	switch in.Op {
+	case "echo":
+		return in.Value, nil
+	case "unserialisable":
+		return make(chan int), nil
+	case "apig-json":
+		return events.APIGJSON(http.StatusCreated, map[string]any{"ok": true, "n": []int{1, 2}})
+	case "apig-text":
+		return events.APIGText(http.StatusOK, "grüße ✓"), nil
+	case "apig-binary":
+		data := make([]byte, 256)
+		for i := range data {
+			data[i] = byte(i)
+		}
+		return events.APIGBinary(http.StatusOK, data, ""), nil
+	case "apig-decode":
+		var req events.APIGRequest
+		if err := json.Unmarshal(in.Event, &req); err != nil {
+			return nil, err
+		}
+		body, err := req.DecodeBody()
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{"body": hex.EncodeToString(body)}, nil
+	case "context":
+		// The built-in runtimes' getter names, answered by the Go context's fields.
+		f := c.Function
+		out := map[string]any{
+			"getRequestID":            c.RequestID,
+			"getAccessKey":            c.AccessKey,
+			"getToken":                string(c.AuthToken),
+			"getSecretKey":            string(c.SecretKey),
+			"getSecurityAccessKey":    c.SecurityAccessKey,
+			"getSecuritySecretKey":    string(c.SecuritySecretKey),
+			"getSecurityToken":        string(c.SecurityToken),
+			"getProjectID":            f.ProjectID,
+			"getFunctionName":         f.FunctionName,
+			"getVersion":              f.FunctionVersion,
+			"getPackage":              f.Package,
+			"getRunningTimeInSeconds": f.TimeoutSeconds,
+			"getCPUNumber":            f.CPU,
+			"getMemorySize":           f.MemoryMB,
+			"missing":                 nil,
+		}
+		if v, ok := c.UserData("msg"); ok {
+			out["userData"] = v
+		}
+		if v, ok := c.UserData("nope"); ok {
+			out["missing"] = v
+		}
+		return out, nil
+	case "logger":
+		logger := c.Logger()
+		logger.Info("hello from the context logger")
+		logger.Warn("careful")
+		return "logged", nil
+	}
+	return nil, fmt.Errorf("unknown op %q", in.Op)
+}
+
 func main() {
+	if os.Getenv("FG_TEST_MODE") == "json" {
+		fgruntime.StartJSON(jsonHandler)
+	}
 	fgruntime.Start(handler)
 }
