@@ -7,6 +7,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildLang, buildReference, CLI, LANGS, realPythonDir, ROOT, sampleLoop } from "./build.mjs";
+import { apigTable, apigThroughput } from "./apig.mjs";
 import { coldStart, generatorRuns, Session, spawnFloor } from "./measure.mjs";
 import { sleep } from "./proc.mjs";
 import { median, render, summarize } from "./report.mjs";
@@ -18,7 +19,13 @@ const HELP = `npm run bench -- [options]   (each option also reads the environme
   --starts N     cold starts per language (BENCH_STARTS, 21)
   --gen-runs N   generator runs and bare node starts, alternated (BENCH_GEN_RUNS, 9)
   --lang L       only these languages, repeatable (BENCH_LANGS=go,rust)
-  --work DIR     build and scratch folder (BENCH_WORK, $TMPDIR/fg-bootgen-bench)`;
+  --work DIR     build and scratch folder (BENCH_WORK, $TMPDIR/fg-bootgen-bench)
+  --apig-n N     requests per language and instance count through emulate --apig (BENCH_APIG_N, 2000)
+  --apig-shell-n N  the same for the shell output (BENCH_APIG_SHELL_N, 300)
+  --apig-clients N  concurrent keep-alive HTTP clients (BENCH_APIG_CLIENTS, 16)
+  --apig-instances N  the second instance count, after 1 (BENCH_APIG_INSTANCES, 4)
+  --apig-max-s N  at most this many seconds per language and instance count (BENCH_APIG_MAX_S, 15)
+  --only apig    only the emulate --apig figures (BENCH_ONLY=apig)`;
 
 function options() {
   const { values } = parseArgs({
@@ -30,6 +37,12 @@ function options() {
       "gen-runs": { type: "string" },
       lang: { type: "string", multiple: true },
       work: { type: "string" },
+      "apig-n": { type: "string" },
+      "apig-shell-n": { type: "string" },
+      "apig-clients": { type: "string" },
+      "apig-instances": { type: "string" },
+      "apig-max-s": { type: "string" },
+      only: { type: "string" },
       help: { type: "boolean" },
     },
   });
@@ -52,7 +65,18 @@ function options() {
     genRuns: int("gen-runs", "BENCH_GEN_RUNS", 9),
     langs: LANGS.filter((l) => langs.includes(l)),
     work: values.work ?? process.env.BENCH_WORK ?? join(tmpdir(), "fg-bootgen-bench"),
+    apigN: int("apig-n", "BENCH_APIG_N", 2000),
+    apigShellN: int("apig-shell-n", "BENCH_APIG_SHELL_N", 300),
+    apigClients: int("apig-clients", "BENCH_APIG_CLIENTS", 16),
+    apigInstances: int("apig-instances", "BENCH_APIG_INSTANCES", 4),
+    apigMaxS: int("apig-max-s", "BENCH_APIG_MAX_S", 15),
+    only: only(values.only ?? process.env.BENCH_ONLY),
   };
+}
+
+function only(value) {
+  if (value !== undefined && value !== "apig") throw new Error(`--only ${value} (BENCH_ONLY): the one part that runs alone is apig`);
+  return value;
 }
 
 const began = performance.now();
@@ -90,6 +114,36 @@ for (const lang of opts.langs) {
 }
 if (opts.langs.includes("shell")) loops.sample = { ...sampleLoop(work), n: opts.shellN };
 const names = Object.keys(loops);
+
+/** Requests per second through `emulate --apig` at 1 and N instances (bench/apig.mjs). */
+async function apigStep() {
+  log(`emulate --apig: ${opts.langs.join(", ")} at 1 and ${opts.apigInstances} instances, ${opts.apigClients} clients`);
+  return apigThroughput({
+    cli: CLI,
+    loops,
+    langs: opts.langs,
+    instances: opts.apigInstances,
+    clients: opts.apigClients,
+    n: opts.apigN,
+    shellN: opts.apigShellN,
+    maxMs: opts.apigMaxS * 1000,
+    env: () => ({ ...process.env, PATH: [pythonDir, process.env.PATH].filter(Boolean).join(":"), TMPDIR: scratch }),
+    log,
+  });
+}
+const apigHeading = () =>
+  `### emulate --apig: requests per second (${opts.apigClients} keep-alive clients on loopback, GET, the default scaffold's answer)`;
+if (opts.only === "apig") {
+  const apig = await apigStep();
+  console.log(`${apigHeading()}\n\n${apigTable(apig, opts.apigInstances)}`);
+  rmSync(scratch, { recursive: true, force: true });
+  const resultsDir = join(ROOT, "bench/results");
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `bench-apig-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), options: opts, apig }, null, 2)}\n`);
+  log(`wrote ${file}`);
+  process.exit(0);
+}
 
 const ctx = {
   RuntimeApi,
@@ -179,6 +233,9 @@ for (let i = 0; i < opts.starts; i++) {
   }
 }
 
+// 3b. The local API Gateway, per language at 1 and N instances.
+const apig = await apigStep();
+
 // 4. The generator, for every language that generates.
 const genLangs = opts.langs.filter((l) => !loops[l].error?.startsWith("generating failed"));
 log(`generator: ${opts.genRuns} runs of --lang ${genLangs.join(" --lang ")}`);
@@ -200,11 +257,12 @@ const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.vers
 const summary = summarize({ loops, batches, rssStart, rssAfter, colds, floor, generator });
 const { text, notes } = render(summary, opts, machine);
 console.log(text);
+console.log(`\n${apigHeading()}\n\n${apigTable(apig, opts.apigInstances)}`);
 
 // 6. The JSON, and clean up the scratch folder (where the sample loop leaks its temp files).
 rmSync(scratch, { recursive: true, force: true });
 const resultsDir = join(ROOT, "bench/results");
 mkdirSync(resultsDir, { recursive: true });
 const file = join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, options: opts, ...summary, notes }, null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, options: opts, ...summary, apig, notes }, null, 2)}\n`);
 log(`wrote ${file}`);
