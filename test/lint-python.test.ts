@@ -95,14 +95,15 @@ describe.runIf(LANGS.includes("python")).each(Object.keys(SPECS) as SpecName[])(
       "tls = ['ssl' in sys.modules]",
       "import http.client",
       "tls.append(hasattr(http.client, 'HTTPSConnection'))",
-      "print(json.dumps({'context': ctx, 'function': fn, 'error': [e.error_type, e.message], 'tls': tls,",
+      "getters = sorted(n for n in dir(fgruntime.Context) if n.startswith('get'))",
+      "print(json.dumps({'context': ctx, 'function': fn, 'error': [e.error_type, e.message], 'tls': tls, 'getters': getters,",
       "  'types': [fgruntime.ERROR_TYPE_HANDLER, fgruntime.ERROR_TYPE_PANIC, fgruntime.ERROR_TYPE_RESPONSE_TOO_LARGE],",
       "  'max': fgruntime.MAX_RESPONSE_BYTES}))",
     ].join("\n");
     // -S as ./bootstrap runs it: no site-packages (and no .pth file) loads anything first.
     const { code, output } = run("python3", ["-S", "-c", probe], dir);
     expect(code, output).toBe(0);
-    const got = JSON.parse(output) as { context: [string, boolean][]; function: string[]; error: string[]; tls: boolean[]; types: string[]; max: number };
+    const got = JSON.parse(output) as { context: [string, boolean][]; function: string[]; error: string[]; tls: boolean[]; getters: string[]; types: string[]; max: number };
     const headers = spec.headers.filter((h) => !h.requestId);
     expect(got.context).toEqual([
       ["request_id", true],
@@ -112,6 +113,10 @@ describe.runIf(LANGS.includes("python")).each(Object.keys(SPECS) as SpecName[])(
     ]);
     expect(got.function).toEqual(spec.env.map((e) => snake(e.field)));
     expect(got.error).toEqual(["T", "M"]);
+    // The built-in runtime's getters (docs/events-contract.md), and getUserData only with a userData variable.
+    const getters = [...spec.headers, ...spec.env].flatMap((x) => (x.getter ? [x.getter] : []));
+    const extra = ["getLogger", "getRemainingTimeInMilliSeconds", ...(spec.env.some((e) => e.userData) ? ["getUserData"] : [])];
+    expect(got.getters).toEqual([...getters, ...extra].sort());
     expect(got.tls, "ssl loaded by fgruntime / HTTPS in the handler's http.client").toEqual([false, true]);
     const { handler, panic, responseTooLarge } = spec.errors.types;
     expect(got.types).toEqual([handler, panic, responseTooLarge]);

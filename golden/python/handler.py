@@ -1,18 +1,22 @@
-"""Your handler, called once per invocation by fgruntime.py (generated).
+"""Your handler, called once per invocation by the runtime in fgruntime/ (generated).
 
 fg-bootgen created this file once and never rewrites it (unless --force).
 """
 
+from __future__ import annotations
+
 import json
 
-from fgruntime import Context
+import fgruntime
+from fgruntime import apig, decode
 
-# The answer's envelope, in the shape API Gateway expects; "body" is the event as received.
-RESPONSE_HEAD = (
-    b'{"statusCode":200,"isBase64Encoded":false,'
-    b'"headers":{"Content-Type":"application/json"},"body":'
-)
-RESPONSE_TAIL = b"}"
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from fgruntime import Context
+    from fgruntime.events import ApigRequest, ApigResponse
+
+NOT_JSON = "the event is not valid JSON"
+BAD_BASE64 = "the APIG request body is not valid base64"
 
 
 def _reject_constant(name: str) -> float:
@@ -24,18 +28,46 @@ def _reject_constant(name: str) -> float:
 _JSON = json.JSONDecoder(parse_constant=_reject_constant)
 
 
-def handler(event: bytes, _context: Context) -> bytes:
-    """Answer a JSON event with the event wrapped in RESPONSE_HEAD and RESPONSE_TAIL.
+@fgruntime.raw
+def handler(event: bytes, _context: Context) -> str:
+    """Answer API Gateway: an APIG request with what it asked, any other JSON with itself.
 
-    Any other event is an error. The context (rename the parameter when you use it)
-    gives request_id, the request headers, the function's settings (context.function)
-    and context.remaining_time_ms(). Return bytes or str. An exception is reported as
-    Function.HandlerError; raise fgruntime.HandlerError(error_type, message) to choose
-    the errorType.
+    Without @fgruntime.raw, handler gets the parsed JSON event and returns any
+    JSON-serialisable value. The context (rename the parameter when you use it) gives
+    request_id, the request headers, the function's settings (context.function),
+    context.remaining_time_ms() and context.logger; it also answers the getters of
+    FunctionGraph's built-in runtime (getRequestID(), getLogger(), ...). An exception is
+    reported as Function.HandlerError; raise fgruntime.HandlerError(error_type, message)
+    to choose the errorType.
     """
     try:
-        _JSON.decode(event.decode())
-    except ValueError as exc:
-        msg = f"the event is not valid JSON: {exc}"
-        raise ValueError(msg) from exc
-    return b"".join((RESPONSE_HEAD, event, RESPONSE_TAIL))
+        text = event.decode()
+        value = _JSON.decode(text)
+    except ValueError:
+        raise fgruntime.HandlerError(fgruntime.ERROR_TYPE_HANDLER, NOT_JSON) from None
+    if _is_apig_request(value):
+        response = _answer(value)
+    else:
+        response = apig.response(text, headers={"Content-Type": apig.CONTENT_TYPE_JSON})
+    return json.dumps(response, ensure_ascii=False, separators=(",", ":"))
+
+
+def _is_apig_request(value: object) -> bool:
+    """Whether value is an APIG request: a JSON object whose httpMethod is a string."""
+    return isinstance(value, dict) and isinstance(value.get("httpMethod"), str)
+
+
+def _answer(request: ApigRequest) -> ApigResponse:
+    """Answer with the request's method, path, query parameters and body (as text)."""
+    try:
+        body = decode.apig_request_body(request)
+    except ValueError:
+        raise fgruntime.HandlerError(fgruntime.ERROR_TYPE_HANDLER, BAD_BASE64) from None
+    return apig.json_response(
+        {
+            "method": request["httpMethod"],
+            "path": request.get("path", ""),
+            "query": request.get("queryStringParameters") or {},
+            "body": body.decode(errors="replace"),
+        }
+    )

@@ -9,6 +9,7 @@ echo, unserialisable, apig-json, apig-text, apig-binary, apig-decode, context, l
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import os
 import sys
@@ -105,7 +106,12 @@ def _json_handler(event: object, context: fgruntime.Context) -> object:
     if done is not None:
         return done
     if op == "echo":
-        return event.get("value")
+        value = event.get("value")
+        # A JSON handler's str result is sent as it is (docs/events-contract.md): a str value is
+        # echoed as its JSON text, so that every echo answers JSON.
+        if isinstance(value, str):
+            return json.dumps(value, ensure_ascii=False)
+        return value
     if op == "unserialisable":
         return {"set": {1, 2}}
     if op == "apig-json":

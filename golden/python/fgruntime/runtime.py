@@ -3,8 +3,9 @@
 # Regenerate with fg-bootgen instead of editing this file.
 """The loop of a FunctionGraph custom runtime.
 
-It fetches each invocation from the runtime API, calls ``handler(event, context)`` from
-handler.py and posts the handler's response or error. Standard library only.
+It fetches each invocation from the runtime API, calls the handler (``handler`` in handler.py,
+or the one RUNTIME_HANDLER names) and posts its response or error. Standard
+library only.
 """
 
 from __future__ import annotations
@@ -16,8 +17,16 @@ import os
 import socket
 import sys
 import time
-import types
 from urllib.parse import quote
+
+from fgruntime._startup import import_lean
+from fgruntime.context import Context, Function
+from fgruntime.errors import (
+    ERROR_TYPE_HANDLER,
+    ERROR_TYPE_PANIC,
+    ERROR_TYPE_RESPONSE_TOO_LARGE,
+    HandlerError,
+)
 
 # typing.TYPE_CHECKING without importing typing, which would slow every cold start.
 TYPE_CHECKING = False
@@ -26,49 +35,19 @@ if TYPE_CHECKING:
     import logging
     from collections.abc import Callable
     from http.client import _DataType
+    from typing import Any
 
-
-class _LazyModule(types.ModuleType):
-    """Stands in for a module and imports the real one on first use."""
-
-    def __getattr__(self, name: str) -> object:
-        module = importlib.import_module(self.__name__)
-        if module is self:  # still standing in: there is nothing to give yet
-            raise AttributeError(name)
-        return getattr(module, name)
-
-
-def _import_lean(name: str, other: str, stand_in: types.ModuleType | None) -> object:
-    """Import module name with stand_in in the place of module other (None: absent)."""
-    if name in sys.modules or other in sys.modules:
-        return importlib.import_module(name)
-    sys.modules[other] = stand_in  # type: ignore[assignment]
-    try:
-        return importlib.import_module(name)
-    finally:
-        del sys.modules[other]
-
-
-# A cold start should import little.
-if TYPE_CHECKING:
-    from dataclasses import dataclass, field
+    #: A raw handler: the event's bytes and the invocation's Context in, the response out.
+    RawHandler = Callable[[bytes, Context], bytes | str]
+    #: A JSON handler: the parsed event in, any JSON-serialisable value (or bytes, str) out.
+    JsonHandler = Callable[[Any, Context], object]
 else:
     # The runtime API is plain HTTP: ssl would cost milliseconds and megabytes.
-    _http = _import_lean("http.client", "ssl", None)
+    _http = import_lean("http.client", "ssl", None)
     if not hasattr(_http, "HTTPSConnection"):
         # The runtime's own copy: the handler's "import http.client" gets TLS.
         del sys.modules["http.client"]
-    # dataclasses wants inspect (and ast, dis, tokenize) for classes without a docstring
-    # (Python 3.7 to 3.11) or for their annotations (3.12 on): load it on first use.
-    _dataclasses = _import_lean("dataclasses", "inspect", _LazyModule("inspect"))
-    dataclass, field = _dataclasses.dataclass, _dataclasses.field
 
-#: The errorType of a handler that raised an Exception other than HandlerError.
-ERROR_TYPE_HANDLER = "Function.HandlerError"
-#: The errorType of a handler that raised a BaseException that is no Exception.
-ERROR_TYPE_PANIC = "Function.HandlerPanic"
-#: The errorType of a response larger than MAX_RESPONSE_BYTES.
-ERROR_TYPE_RESPONSE_TOO_LARGE = "Runtime.ResponseTooLarge"
 #: The largest response the runtime posts; a larger one becomes an error.
 MAX_RESPONSE_BYTES = 6291456
 
@@ -96,80 +75,27 @@ _COALESCE_BYTES = 65536
 _IDLE_CHECK_S = 1.0
 _GET_HEADERS: dict[str, str] = {}
 _ERROR_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-#: The runtime's logger, "fgruntime": its lines go to stderr as
-#: "fgruntime: [<request id>] <message>". Set up on first use (see __getattr__).
-logger: logging.Logger
-
-
-class HandlerError(Exception):
-    """A handler failure with an explicit errorType: ``HandlerError(type, message)``."""
-
-    def __init__(self, error_type: str, message: str) -> None:
-        """Keep the errorType and the message that the runtime posts."""
-        super().__init__(f"{error_type}: {message}")
-        self.error_type = error_type
-        self.message = message
+# The scaffold's module and function, used unless the handler variable names another.
+_HANDLER_MODULE = "handler"
+_HANDLER_FUNCTION = "handler"
+# The attribute raw() sets on a handler.
+_RAW_MARK = "__fgruntime_raw__"
+_NOT_JSON = "the event is not valid JSON"
+_NOT_SERIALISABLE = "the handler's result cannot be serialised as JSON"
+_RESULT_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), allow_nan=False
+)
+# For a result with lone surrogates, which UTF-8 cannot encode: they become \u escapes.
+_ASCII_RESULT_ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
 
 
-@dataclass
-class Function:
-    """The function's settings, read from the environment when the runtime starts."""
+def raw(handler: RawHandler) -> RawHandler:
+    """Mark handler as raw: it takes the event's bytes and returns bytes or str.
 
-    #: RUNTIME_PROJECT_ID: project ID.
-    project_id: str
-    #: RUNTIME_FUNC_NAME: function name.
-    function_name: str
-    #: RUNTIME_FUNC_VERSION: function version.
-    function_version: str
-    #: RUNTIME_PACKAGE: function group (package).
-    package: str
-    #: RUNTIME_HANDLER: function entry point.
-    handler: str
-    #: RUNTIME_TIMEOUT: function timeout in whole seconds.
-    timeout_seconds: int
-    #: RUNTIME_USERDATA: user data passed through environment variables (JSON).
-    user_data: str
-    #: RUNTIME_CPU: CPUs allotted.
-    cpu: float
-    #: RUNTIME_MEMORY: memory allotted in MB.
-    memory_mb: int
-    #: RUNTIME_CODE_ROOT: folder holding the function's code.
-    code_root: str
-
-
-@dataclass
-class Context:
-    """One invocation: its request ID, headers, the function's settings and deadline."""
-
-    #: Header X-Cff-Request-Id: ID of this invocation.
-    request_id: str
-    #: Header X-CFF-Access-Key: tenant access key (needs an agency configured on the function).
-    access_key: str
-    #: Header X-CFF-Auth-Token, a secret (repr() leaves it out; never log it):
-    #: IAM token (needs an agency configured on the function).
-    auth_token: str = field(repr=False)
-    #: Header X-CFF-Invoke-Type: how the function was invoked (sync or async).
-    invoke_type: str
-    #: Header X-CFF-Secret-Key, a secret (repr() leaves it out; never log it):
-    #: tenant secret key (needs an agency configured on the function).
-    secret_key: str = field(repr=False)
-    #: Header X-CFF-Security-Token, a secret (repr() leaves it out; never log it):
-    #: security token (needs an agency configured on the function).
-    security_token: str = field(repr=False)
-    #: The function's settings, read from the environment when the runtime started.
-    function: Function
-    #: When the function's timeout ends this invocation, in time.monotonic() seconds.
-    deadline: float
-
-    def remaining_time_ms(self) -> int:
-        """Milliseconds left before the deadline, 0 once it has passed."""
-        return max(0, int((self.deadline - time.monotonic()) * 1000))
-
-
-if TYPE_CHECKING:
-    #: The handler: the event's bytes and the invocation's Context in, the response out.
-    Handler = Callable[[bytes, Context], bytes | str]
+    Without it, a handler gets the parsed JSON event and returns a JSON-serialisable value.
+    """
+    setattr(handler, _RAW_MARK, True)
+    return handler
 
 
 class _LogState:
@@ -179,40 +105,55 @@ class _LogState:
     logger: logging.Logger | None = None
 
 
-def _log() -> logging.Logger:
-    """Return the runtime's logger, set up on first use (logging slows a cold start)."""
-    if _LogState.logger is None:
-        _LogState.logger = _setup_logging()
-    return _LogState.logger
+def _current_request_id() -> str:
+    return _LogState.request_id
 
 
-def _setup_logging() -> logging.Logger:
-    import logging  # noqa: PLC0415 - once, on first use (see _log)
-
-    class Formatter(logging.Formatter):
-        """Starts every line with "fgruntime: [<request id>] " ("fgruntime: " between)."""
-
-        def format(self, record: logging.LogRecord) -> str:
-            """Format the record, then prefix each of its lines."""
-            request_id = _LogState.request_id
-            prefix = f"fgruntime: [{request_id}] " if request_id else "fgruntime: "
-            return prefix + super().format(record).replace("\n", "\n" + prefix)
-
-    stderr = logging.StreamHandler(sys.stderr)
-    stderr.setFormatter(Formatter())
-    logger = logging.getLogger("fgruntime")
-    logger.addHandler(stderr)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
+def runtime_logger() -> logging.Logger:
+    """Return the runtime's logger, "fgruntime", set up on first use (see fgruntime.log)."""
+    logger = _LogState.logger
+    if logger is None:
+        # Imported here: logging costs milliseconds at a cold start.
+        setup: Callable[[Callable[[], str]], logging.Logger]
+        setup = importlib.import_module("fgruntime.log").setup
+        logger = _LogState.logger = setup(_current_request_id)
     return logger
 
 
-def __getattr__(name: str) -> logging.Logger:
-    """Give fgruntime.logger, setting logging up on first use (PEP 562)."""
-    if name == "logger":
-        return _log()
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)
+_log = runtime_logger
+
+
+def _reject_constant(name: str) -> float:
+    """Refuse NaN and Infinity, which Python's json module accepts and JSON does not."""
+    msg = f"{name} is not valid JSON"
+    raise ValueError(msg)
+
+
+_EVENT_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def _json_handler(handler: JsonHandler) -> RawHandler:
+    """Wrap a JSON handler: parse the event, call it, serialise its result."""
+
+    def call(event: bytes, context: Context) -> bytes | str:
+        try:
+            value = _EVENT_DECODER.decode(event.decode())
+        except ValueError:  # UnicodeDecodeError included
+            raise HandlerError(ERROR_TYPE_HANDLER, _NOT_JSON) from None
+        result = handler(value, context)
+        if isinstance(result, (bytes, str)):
+            return result
+        try:
+            text = _RESULT_ENCODER.encode(result)
+        except (TypeError, ValueError) as exc:
+            message = f"{_NOT_SERIALISABLE}: {exc}"
+            raise HandlerError(ERROR_TYPE_HANDLER, message) from None
+        try:
+            return text.encode()
+        except UnicodeEncodeError:
+            return _ASCII_RESULT_ENCODER.encode(result)
+
+    return call
 
 
 class _ApiError(Exception):
@@ -281,22 +222,49 @@ def _load_function() -> Function:
     )
 
 
-def _load_handler() -> Handler:
-    """Import handler() from handler.py; if that fails, every invocation reports why."""
+def _handler_name(function: Function) -> tuple[str, str]:
+    """Return the handler's module and function: the scaffold's, or the ones RUNTIME_HANDLER names.
+
+    "index.handler" means handler() of index.py, when that file is in the code folder (the
+    one holding fgruntime), as in FunctionGraph's built-in runtime; otherwise handler.py.
+    """
+    module, _, name = function.handler.rpartition(".")
+    parts = module.split(".")
+    if name.isidentifier() and all(part.isidentifier() for part in parts):
+        # This module's __file__ is absolute: <code folder>/fgruntime/runtime.py.
+        root = __file__.rpartition("/")[0].rpartition("/")[0]
+        if os.access(f"{root}/{'/'.join(parts)}.py", os.R_OK):
+            return module, name
+    return _HANDLER_MODULE, _HANDLER_FUNCTION
+
+
+def _load_handler(function: Function) -> RawHandler:
+    """Import the handler; if that fails, every invocation reports why."""
+    module_name, name = _handler_name(function)
+    source = module_name.replace(".", "/") + ".py"
     try:
-        handler: Handler = importlib.import_module("handler").handler
-        if not callable(handler):
-            msg = "handler.handler is not a function"
-            raise TypeError(msg)  # noqa: TRY301 - reported like any other failure below
+        module = importlib.import_module(module_name)
     except Exception as exc:  # noqa: BLE001 - logged, and reported by every invocation
-        _log().exception("cannot load the handler from handler.py")
-        reason = f"cannot load the handler from handler.py: {_describe(exc)}"
+        _log().exception("cannot load the handler from %s", source)
+        return _broken(f"cannot load the handler from {source}: {_describe(exc)}")
+    handler = getattr(module, name, None)
+    if not callable(handler):
+        reason = f"cannot load the handler: {source} has no function {name}"
+        _log().error("%s", reason)
+        return _broken(reason)
+    if getattr(handler, _RAW_MARK, False) is True:
+        raw_handler: RawHandler = handler
+        return raw_handler
+    return _json_handler(handler)
 
-        def broken(_event: bytes, _context: Context) -> bytes:
-            raise HandlerError(ERROR_TYPE_HANDLER, reason)
 
-        return broken
-    return handler
+def _broken(reason: str) -> RawHandler:
+    """Return a handler that fails with reason."""
+
+    def broken(_event: bytes, _context: Context) -> bytes:
+        raise HandlerError(ERROR_TYPE_HANDLER, reason)
+
+    return broken
 
 
 class _Connection(_http.HTTPConnection):
@@ -318,7 +286,7 @@ class _Connection(_http.HTTPConnection):
 class _Runtime:
     """The invocation loop, over one keep-alive connection to the runtime API."""
 
-    def __init__(self, address: str, function: Function, handler: Handler) -> None:
+    def __init__(self, address: str, function: Function, handler: RawHandler) -> None:
         self._connection = _Connection(address)
         self._function = function
         self._timeout_s = function.timeout_seconds
@@ -360,6 +328,8 @@ class _Runtime:
             auth_token=headers.get("x-cff-auth-token", ""),
             invoke_type=headers.get("x-cff-invoke-type", ""),
             secret_key=headers.get("x-cff-secret-key", ""),
+            security_access_key=headers.get("x-cff-security-access-key", ""),
+            security_secret_key=headers.get("x-cff-security-secret-key", ""),
             security_token=headers.get("x-cff-security-token", ""),
             function=self._function,
             deadline=arrived + self._timeout_s,
@@ -477,8 +447,6 @@ class _Runtime:
 
 def main() -> None:
     """Read the settings, load the handler and serve invocations until killed."""
-    # Run as a script, this module is __main__: "import fgruntime" must give it too.
-    sys.modules.setdefault("fgruntime", sys.modules[__name__])
     if isinstance(sys.stdout, io.TextIOWrapper):
         # The handler's print() reaches the logs at once, even when stdout is a pipe.
         sys.stdout.reconfigure(line_buffering=True)
@@ -488,7 +456,8 @@ def main() -> None:
             "%s is not set; is this running under FunctionGraph?", _API_ADDRESS_ENV
         )
         sys.exit(1)
-    runtime = _Runtime(address, _load_function(), _load_handler())
+    function = _load_function()
+    runtime = _Runtime(address, function, _load_handler(function))
     if "logging" in sys.modules:
         # The handler uses logging: its "fgruntime" logger gets the runtime's format now.
         _log()
@@ -496,7 +465,3 @@ def main() -> None:
         runtime.run()
     except KeyboardInterrupt:
         sys.exit(130)
-
-
-if __name__ == "__main__":
-    main()
