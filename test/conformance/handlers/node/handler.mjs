@@ -81,7 +81,9 @@ const NOT_GETTERS = new Set(["getRemainingTimeInMillis", "getRemainingTimeInMill
 async function jsonHandler(event, context) {
   switch (event?.op) {
     case "echo":
-      return event.value;
+      // A string a JSON handler returns is sent as it is (docs/events-contract.md): the echo of
+      // a string value sends its JSON text, as the echo of any other value does.
+      return typeof event.value === "string" ? JSON.stringify(event.value) : event.value;
     case "unserialisable":
       return { n: 1n };
     case "apig-json":
