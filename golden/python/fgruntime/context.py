@@ -139,59 +139,59 @@ class Context:
     # The built-in runtime's getters, under its names.
 
     def getRequestID(self) -> str:
-        """Return the ID of this invocation (header X-Cff-Request-Id)."""
+        """Return header X-Cff-Request-Id: ID of this invocation."""
         return self.request_id
 
     def getAccessKey(self) -> str:
-        """Return the tenant access key (needs an agency configured on the function) (header X-CFF-Access-Key)."""
+        """Return header X-CFF-Access-Key: tenant access key (needs an agency configured on the function)."""
         return self.access_key
 
     def getToken(self) -> str:
-        """Return the IAM token (needs an agency configured on the function) (header X-CFF-Auth-Token): a secret, never log it."""
+        """Return header X-CFF-Auth-Token: IAM token (needs an agency configured on the function); a secret, never log it."""
         return self.auth_token
 
     def getSecretKey(self) -> str:
-        """Return the tenant secret key (needs an agency configured on the function) (header X-CFF-Secret-Key): a secret, never log it."""
+        """Return header X-CFF-Secret-Key: tenant secret key (needs an agency configured on the function); a secret, never log it."""
         return self.secret_key
 
     def getSecurityAccessKey(self) -> str:
-        """Return the temporary access key (needs an agency configured on the function) (header X-CFF-Security-Access-Key)."""
+        """Return header X-CFF-Security-Access-Key: temporary access key (needs an agency configured on the function)."""
         return self.security_access_key
 
     def getSecuritySecretKey(self) -> str:
-        """Return the temporary secret key (needs an agency configured on the function) (header X-CFF-Security-Secret-Key): a secret, never log it."""
+        """Return header X-CFF-Security-Secret-Key: temporary secret key (needs an agency configured on the function); a secret, never log it."""
         return self.security_secret_key
 
     def getSecurityToken(self) -> str:
-        """Return the security token (needs an agency configured on the function) (header X-CFF-Security-Token): a secret, never log it."""
+        """Return header X-CFF-Security-Token: security token (needs an agency configured on the function); a secret, never log it."""
         return self.security_token
 
     def getProjectID(self) -> str:
-        """Return the project ID (RUNTIME_PROJECT_ID)."""
+        """Return RUNTIME_PROJECT_ID: project ID."""
         return self.function.project_id
 
     def getFunctionName(self) -> str:
-        """Return the function name (RUNTIME_FUNC_NAME)."""
+        """Return RUNTIME_FUNC_NAME: function name."""
         return self.function.function_name
 
     def getVersion(self) -> str:
-        """Return the function version (RUNTIME_FUNC_VERSION)."""
+        """Return RUNTIME_FUNC_VERSION: function version."""
         return self.function.function_version
 
     def getPackage(self) -> str:
-        """Return the function group (package) (RUNTIME_PACKAGE)."""
+        """Return RUNTIME_PACKAGE: function group (package)."""
         return self.function.package
 
     def getRunningTimeInSeconds(self) -> int:
-        """Return the function timeout in whole seconds (RUNTIME_TIMEOUT)."""
+        """Return RUNTIME_TIMEOUT: function timeout in whole seconds."""
         return self.function.timeout_seconds
 
     def getCPUNumber(self) -> float:
-        """Return the CPUs allotted (RUNTIME_CPU)."""
+        """Return RUNTIME_CPU: CPUs allotted."""
         return self.function.cpu
 
     def getMemorySize(self) -> int:
-        """Return the memory allotted in MB (RUNTIME_MEMORY)."""
+        """Return RUNTIME_MEMORY: memory allotted in MB."""
         return self.function.memory_mb
 
     def getRemainingTimeInMilliSeconds(self) -> int:

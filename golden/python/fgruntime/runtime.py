@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     #: A raw handler: the event's bytes and the invocation's Context in, the response out.
-    RawHandler = Callable[[bytes, Context], bytes | str]
+    RawHandler = Callable[[bytes, Context], bytes | bytearray | str]
     #: A JSON handler: the parsed event in, any JSON-serialisable value (or bytes, str) out.
     JsonHandler = Callable[[Any, Context], object]
 else:
@@ -135,13 +135,13 @@ _EVENT_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 def _json_handler(handler: JsonHandler) -> RawHandler:
     """Wrap a JSON handler: parse the event, call it, serialise its result."""
 
-    def call(event: bytes, context: Context) -> bytes | str:
+    def call(event: bytes, context: Context) -> bytes | bytearray | str:
         try:
             value = _EVENT_DECODER.decode(event.decode())
         except ValueError:  # UnicodeDecodeError included
             raise HandlerError(ERROR_TYPE_HANDLER, _NOT_JSON) from None
         result = handler(value, context)
-        if isinstance(result, (bytes, str)):
+        if isinstance(result, (bytes, bytearray, str)):
             return result
         try:
             text = _RESULT_ENCODER.encode(result)
