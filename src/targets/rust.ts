@@ -142,7 +142,17 @@ function decoder(f: EventFieldModel) {
     ? `\`${f.key}\`${decoded ? `,${decoded},` : ""} parsed as ${d.jsonList ? "a list of " : ""}[\`${d.json}\`].`
     : `The bytes of \`${f.key}\`,${decoded}${d.base64When ? " (else its UTF-8 bytes)" : ""}.`;
   const errors = json ? `When the text is not ${base64 !== "false" ? "base64 of " : ""}JSON of that type.` : "When the text is not base64.";
-  return { ...f, method: `decode_${bare(f.id)}`, returns: json || "Vec<u8>", isJson: json !== "", base64, summary, errors };
+  // The method's body: the text's bytes (`decoded`), then those bytes or the JSON they hold.
+  const args = [`&self.${f.id}`, base64];
+  const call = breaksCall(8, "let decoded = bytes", args, "?;")
+    ? `let decoded = bytes(\n            ${args.join(",\n            ")},\n        )?;`
+    : `let decoded = bytes(${args.join(", ")})?;`;
+  const body = !json
+    ? [call, "Ok(decoded.into_owned())"]
+    : base64 === "false"
+      ? [`Ok(serde_json::from_str(&self.${f.id})?)`]
+      : [call, "Ok(serde_json::from_slice(&decoded)?)"];
+  return { ...f, method: `decode_${bare(f.id)}`, returns: json || "Vec<u8>", base64, summary, errors, body };
 }
 
 function eventField(f: EventFieldModel) {
