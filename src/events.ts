@@ -334,6 +334,9 @@ function applyApig(spec: Spec, event: Record<string, unknown>, opts: EventOption
   if (opts.path !== undefined) {
     if (!opts.path.startsWith("/")) throw new UserError(`--path ${opts.path}: a request path starts with /, e.g. --path /orders/42`);
     event[key("path")] = opts.path;
+    // The sample's path parameters belong to the sample's path; the API's path template is unknown here.
+    const params = request.fields.find((x) => x.name === "pathParameters" && x.type === "map" && !x.list);
+    if (params) event[params.name] = {};
   }
   if (opts.body !== undefined) {
     const bytes = readBody(opts.body);

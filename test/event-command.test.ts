@@ -97,6 +97,7 @@ describe("fg-bootgen event: flags", () => {
     expect(Buffer.from(e.body, "base64").toString()).toBe('{"id":1}');
     expect(e.queryStringParameters).toEqual({ verbose: "1", flag: "" });
     expect(e.headers).toEqual({ "content-type": "application/json" });
+    expect(e.pathParameters).toEqual({});
     expect(checkEvent(types, "ApigRequest", e)).toEqual([]);
   });
 
