@@ -29,21 +29,21 @@ func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"[REDACTED]"`), nil
 
 // Context describes one invocation and the function it runs in.
 type Context struct {
-	// RequestID is the ID of this invocation (header X-Cff-Request-Id, getRequestID in the built-in runtimes).
+	// RequestID is the ID of this invocation (header X-Cff-Request-Id). Built-in runtimes: getRequestID().
 	RequestID string
-	// AccessKey comes from header X-CFF-Access-Key (getAccessKey in the built-in runtimes): tenant access key (needs an agency configured on the function).
+	// AccessKey comes from header X-CFF-Access-Key: tenant access key (needs an agency configured on the function). Built-in runtimes: getAccessKey().
 	AccessKey string
-	// AuthToken comes from header X-CFF-Auth-Token (getToken in the built-in runtimes): IAM token (needs an agency configured on the function).
+	// AuthToken comes from header X-CFF-Auth-Token: IAM token (needs an agency configured on the function). Built-in runtimes: getToken().
 	AuthToken Secret
 	// InvokeType comes from header X-CFF-Invoke-Type: how the function was invoked (sync or async).
 	InvokeType string
-	// SecretKey comes from header X-CFF-Secret-Key (getSecretKey in the built-in runtimes): tenant secret key (needs an agency configured on the function).
+	// SecretKey comes from header X-CFF-Secret-Key: tenant secret key (needs an agency configured on the function). Built-in runtimes: getSecretKey().
 	SecretKey Secret
-	// SecurityAccessKey comes from header X-CFF-Security-Access-Key (getSecurityAccessKey in the built-in runtimes): temporary access key (needs an agency configured on the function).
+	// SecurityAccessKey comes from header X-CFF-Security-Access-Key: temporary access key (needs an agency configured on the function). Built-in runtimes: getSecurityAccessKey().
 	SecurityAccessKey string
-	// SecuritySecretKey comes from header X-CFF-Security-Secret-Key (getSecuritySecretKey in the built-in runtimes): temporary secret key (needs an agency configured on the function).
+	// SecuritySecretKey comes from header X-CFF-Security-Secret-Key: temporary secret key (needs an agency configured on the function). Built-in runtimes: getSecuritySecretKey().
 	SecuritySecretKey Secret
-	// SecurityToken comes from header X-CFF-Security-Token (getSecurityToken in the built-in runtimes): security token (needs an agency configured on the function).
+	// SecurityToken comes from header X-CFF-Security-Token: security token (needs an agency configured on the function). Built-in runtimes: getSecurityToken().
 	SecurityToken Secret
 
 	// Function holds the settings read from the environment when the runtime started.
@@ -66,19 +66,24 @@ func (c *Context) Logger() *slog.Logger {
 // any other value as its compact JSON text. It reports false when the key is missing, or the
 // variable is unset or not a JSON object.
 func (c *Context) UserData(key string) (string, bool) {
-	values := c.Function.userData
-	if values == nil {
+	index := c.Function.userData
+	if index == nil {
 		// A Context made by hand (in a test, say) rather than by the runtime.
-		values = parseUserData(c.Function.UserData)
+		index = parseUserData(c.Function.UserData)
 	}
-	v, ok := values[key]
+	v, ok := index.values[key]
 	return v, ok
 }
 
-func parseUserData(text string) map[string]string {
+// userDataIndex holds the values of the user data by key.
+type userDataIndex struct {
+	values map[string]string
+}
+
+func parseUserData(text string) *userDataIndex {
 	var raw map[string]json.RawMessage
 	if text == "" || json.Unmarshal([]byte(text), &raw) != nil {
-		return map[string]string{}
+		return &userDataIndex{}
 	}
 	values := make(map[string]string, len(raw))
 	for k, v := range raw {
@@ -92,7 +97,7 @@ func parseUserData(text string) map[string]string {
 		_ = json.Compact(&buf, v)
 		values[k] = buf.String()
 	}
-	return values
+	return &userDataIndex{values: values}
 }
 
 type contextKey struct{}

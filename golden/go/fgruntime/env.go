@@ -10,29 +10,30 @@ import (
 
 // Function holds the function's settings, read once from the environment.
 type Function struct {
-	// ProjectID comes from RUNTIME_PROJECT_ID (getProjectID in the built-in runtimes): project ID.
+	// ProjectID comes from RUNTIME_PROJECT_ID: project ID. Built-in runtimes: getProjectID().
 	ProjectID string
-	// FunctionName comes from RUNTIME_FUNC_NAME (getFunctionName in the built-in runtimes): function name.
+	// FunctionName comes from RUNTIME_FUNC_NAME: function name. Built-in runtimes: getFunctionName().
 	FunctionName string
-	// FunctionVersion comes from RUNTIME_FUNC_VERSION (getVersion in the built-in runtimes): function version.
+	// FunctionVersion comes from RUNTIME_FUNC_VERSION: function version. Built-in runtimes: getVersion().
 	FunctionVersion string
-	// Package comes from RUNTIME_PACKAGE (getPackage in the built-in runtimes): function group (package).
+	// Package comes from RUNTIME_PACKAGE: function group (package). Built-in runtimes: getPackage().
 	Package string
 	// Handler comes from RUNTIME_HANDLER: function entry point.
 	Handler string
-	// TimeoutSeconds comes from RUNTIME_TIMEOUT (getRunningTimeInSeconds in the built-in runtimes): function timeout in whole seconds.
+	// TimeoutSeconds comes from RUNTIME_TIMEOUT: function timeout in whole seconds. Built-in runtimes: getRunningTimeInSeconds().
 	TimeoutSeconds int
 	// UserData comes from RUNTIME_USERDATA: user data passed through environment variables (JSON).
 	UserData string
-	// CPU comes from RUNTIME_CPU (getCPUNumber in the built-in runtimes): CPUs allotted.
+	// CPU comes from RUNTIME_CPU: CPUs allotted. Built-in runtimes: getCPUNumber().
 	CPU float64
-	// MemoryMB comes from RUNTIME_MEMORY (getMemorySize in the built-in runtimes): memory allotted in MB.
+	// MemoryMB comes from RUNTIME_MEMORY: memory allotted in MB. Built-in runtimes: getMemorySize().
 	MemoryMB int
 	// CodeRoot comes from RUNTIME_CODE_ROOT: folder holding the function's code.
 	CodeRoot string
 
-	// userData is UserData parsed, once (see Context.UserData).
-	userData map[string]string
+	// userData is UserData parsed once (see Context.UserData); a pointer keeps Function
+	// comparable.
+	userData *userDataIndex
 }
 
 func envString(name, fallback string) string {
