@@ -4,8 +4,10 @@
 //   {"respond": TEXT}  posts TEXT as the response, byte for byte (valid or not)
 //   {"event": true}    answers 200 with the APIG request event itself as the body
 //   {"fail": MSG}      posts an error; {"sleep": MS} waits, then answers "slept"; {"exit": N} exits
+//   {"waitFor": FILE}  says so on stderr, answers once FILE exists
 //   anything else      answers as the default scaffold does (docs/events-contract.md): 200, JSON
 //                      {method, path, query, body}, plus the header X-Fake-Version: VERSION
+import { existsSync } from "node:fs";
 import http from "node:http";
 
 const VERSION = "v1";
@@ -53,6 +55,10 @@ for (;;) {
   } else if (command.sleep) {
     await new Promise((r) => setTimeout(r, command.sleep));
     out = json("slept");
+  } else if (command.waitFor) {
+    console.error(`fake: waiting for ${command.waitFor}`);
+    while (!existsSync(command.waitFor)) await new Promise((r) => setTimeout(r, 20));
+    out = json("waited");
   } else if (command.exit !== undefined) process.exit(command.exit);
   else out = json({ method: event.httpMethod, path: event.path, query: event.queryStringParameters ?? {}, body: text });
   try {

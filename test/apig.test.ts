@@ -228,15 +228,23 @@ describe("emulate --apig: the gateway's rules (a fake function)", () => {
 
 describe("emulate --instances: a bounded queue, and a crash loses only its own invocation", () => {
   it("answers 429 with a clear message once the queue is full", async () => {
-    const emu = await startEmulate(["--apig", "--dir", fakeFunction(), "--max-queue", "1", "--env", "RUNTIME_TIMEOUT=30"]);
-    // One runs, one waits: of six sent at once, at least four find the queue full.
-    const answers = await Promise.all(Array.from({ length: 6 }, () => call(emu.port, "POST", "/slow", { body: command({ sleep: 1500 }) })));
-    const refused = answers.filter((a) => a.status === 429);
-    expect(answers.filter((a) => a.status === 200).length + refused.length).toBe(6);
-    expect(refused.length).toBeGreaterThanOrEqual(4);
-    expect(refused[0]!.body.toString()).toBe(
-      "too many requests: all 1 instance(s) are busy and 1 request(s) are waiting; retry later, or raise --instances or --max-queue\n",
-    );
+    const emu = await startEmulate(["--apig", "--dir", fakeFunction(), "--max-queue", "0", "--env", "RUNTIME_TIMEOUT=60"]);
+    const release = join(WORK, "release-429");
+    const first = call(emu.port, "POST", "/busy", { body: command({ waitFor: release }) });
+    await waitFor(() => emu.stderr().includes(`fake: waiting for ${release}`), () => emu.stderr());
+    // The one instance is busy and no request may wait: each of these is refused at once.
+    for (let i = 0; i < 3; i++) {
+      const refused = await call(emu.port, "GET", `/more/${i}`);
+      expect(refused.status).toBe(429);
+      expect(refused.headers["retry-after"]).toBe("1");
+      expect(refused.body.toString()).toBe(
+        "too many requests: all 1 instance(s) are busy and 0 request(s) are waiting; retry later, or raise --instances or --max-queue\n",
+      );
+    }
+    writeFileSync(release, "");
+    expect((await first).status).toBe(200);
+    expect((await call(emu.port, "GET", "/after")).status).toBe(200);
+    expect(emu.stderr()).toMatch(/^emulate: GET \/more\/0 429 \d+\.\d ms -$/m);
     expect(await emu.stop()).toBe(0);
   });
 
@@ -254,7 +262,8 @@ describe("emulate --instances: a bounded queue, and a crash loses only its own i
         expect(a.status, `${i}: ${a.body.toString()}`).toBe(200);
       }
     });
-    expect(emu.pids().length).toBe(5);
+    // Three instances, each crashed one restarted.
+    await waitFor(() => emu.pids().length === 5, () => emu.stderr());
     const pids = emu.pids();
     expect(await emu.stop()).toBe(0);
     for (const pid of pids) expect(alive(pid)).toBe(false);
