@@ -7,6 +7,8 @@ import { loadSpec } from "../src/spec.js";
 import { node } from "../src/targets/node.js";
 import { LANGS, ROOT, SPECS, buildDir, startBootstrap, type RunningBootstrap, type SpecName } from "./support/outputs.js";
 import { check } from "./support/tools.js";
+import type * as GenerateModule from "../src/generate.js";
+import type * as PrecompiledModule from "../src/precompiled.js";
 
 const BIN = join(ROOT, "node_modules/.bin");
 /** Every module of the output (the generated ones and the scaffold's handler.mjs). */
@@ -97,6 +99,19 @@ describe.skipIf(!LANGS.includes("node")).each(Object.keys(SPECS) as SpecName[])(
     const bad = check("make", ["-s"], copy);
     expect(bad.status, bad.output).not.toBe(0);
     expect(bad.output).toContain("SyntaxError");
+  });
+});
+
+describe.skipIf(!LANGS.includes("node"))("node generator", () => {
+  it("formats the embedded spec's modules and declarations from the build's table: a default run loads no prettier", async () => {
+    // The build (scripts/precompile.mjs) stores only the files prettier changes: a template whose
+    // output is already formatted would make every default run load prettier to find that out.
+    const { generate } = (await import(join(ROOT, "dist/generate.js"))) as typeof GenerateModule;
+    const { precompiled, sha1, loadSpecFast } = (await import(join(ROOT, "dist/precompiled.js"))) as typeof PrecompiledModule;
+    const { files } = await generate(await loadSpecFast(), { ...node, format: undefined });
+    const table = (await precompiled())?.formatted ?? {};
+    const formatted = files.filter((f) => f.path.endsWith(".mjs") || f.path.endsWith(".d.mts"));
+    expect(formatted.filter((f) => table[sha1(f.contents)] === undefined).map((f) => f.path)).toEqual([]);
   });
 });
 
