@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SPECS, buildDir, type SpecName } from "./support/outputs.js";
+import { ROOT, SPECS, buildDir, type SpecName } from "./support/outputs.js";
 import { check } from "./support/tools.js";
 
 describe.each(Object.keys(SPECS) as SpecName[])("go output, %s spec", (spec) => {
@@ -35,6 +36,29 @@ describe.each(Object.keys(SPECS) as SpecName[])("go output, %s spec", (spec) => 
       for (const f of files) {
         expect(readFileSync(join(dir, pkg, f), "utf8"), `${pkg}/${f}`).toMatch(/^\/\/ Code generated .* DO NOT EDIT\.$/m);
       }
+    }
+  });
+});
+
+describe("go test code against the default spec's output", () => {
+  it("the conformance test handler and the event probe pass gofmt, go vet and staticcheck -checks all", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fg-lint-go-"));
+    try {
+      cpSync(buildDir("default", "go"), dir, { recursive: true });
+      copyFileSync(join(ROOT, "test/conformance/handlers/go/main.go"), join(dir, "main.go"));
+      mkdirSync(join(dir, "cmd/probe"), { recursive: true });
+      copyFileSync(join(ROOT, "test/events/go/probe.go"), join(dir, "cmd/probe/main.go"));
+      for (const [cmd, args] of [
+        ["gofmt", ["-l", "main.go", "cmd"]],
+        ["go", ["vet", "./..."]],
+        ["staticcheck", ["-checks", "all", "./..."]],
+      ] as const) {
+        const r = check(cmd, [...args], dir);
+        expect(r.status, `${cmd}: ${r.output}`).toBe(0);
+        expect(r.output, cmd).toBe("");
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
