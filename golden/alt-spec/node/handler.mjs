@@ -5,6 +5,9 @@
 import { apig, decodeApigRequestBody, isApigRequest } from "./events.mjs";
 import { raw } from "./runtime.mjs";
 
+/** JSON is UTF-8: invalid bytes (or a byte order mark) make an event that is not JSON. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
 /**
  * Answers an API Gateway request with what it received, as JSON: its method, path, query and
  * body. Any other JSON event goes back as the body of a JSON response, as received; an event that
@@ -18,10 +21,12 @@ import { raw } from "./runtime.mjs";
  * and `context.getLogger()`.
  */
 export const handler = raw(async (event) => {
-  const text = event.toString("utf8");
+  /** @type {string} */
+  let text;
   /** @type {unknown} */
   let parsed;
   try {
+    text = UTF8.decode(event);
     parsed = JSON.parse(text);
   } catch {
     throw new Error("the event is not valid JSON");
