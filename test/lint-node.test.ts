@@ -1,6 +1,7 @@
 import { appendFileSync, copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import ts from "typescript";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { RuntimeApi } from "../src/emulator/api.js";
 import { loadSpec } from "../src/spec.js";
@@ -28,6 +29,18 @@ function copyOf(spec: SpecName, name: string): string {
   rmSync(copy, { recursive: true, force: true });
   cpSync(buildDir(spec, "node"), copy, { recursive: true });
   return copy;
+}
+
+/** The values (not the types) a declaration file says its module exports. */
+function declaredValues(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.ES2022);
+  const exported = (n: ts.Node) => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  const names: string[] = [];
+  for (const n of source.statements.filter(exported)) {
+    if ((ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n)) && n.name) names.push(n.name.text);
+    if (ts.isVariableStatement(n)) for (const d of n.declarationList.declarations) if (ts.isIdentifier(d.name)) names.push(d.name.text);
+  }
+  return names.sort();
 }
 
 /** tsc with the settings of a strict TypeScript project on Node (no --skipLibCheck: the .d.mts files are checked too). */
@@ -65,6 +78,15 @@ describe.skipIf(!LANGS.includes("node")).each(Object.keys(SPECS) as SpecName[])(
   it("the declaration files type-check under tsc --strict", () => {
     const r = tsc(DECLARATIONS, dir);
     expect(r.status, r.output).toBe(0);
+  });
+
+  it.each(DECLARATIONS)("%s declares exactly what its module exports", (file) => {
+    const module = file.replace(/\.d\.mts$/, ".mjs");
+    // Importing runtime.mjs starts nothing: only bootstrap's `node runtime.mjs` does.
+    const script = `const m = await import(${JSON.stringify(`./${module}`)}); console.log(JSON.stringify(Object.keys(m).sort()));`;
+    const r = check(process.execPath, ["--input-type=module", "-e", script], dir);
+    expect(r.status, r.output).toBe(0);
+    expect(declaredValues(join(dir, file))).toEqual(JSON.parse(r.output) as string[]);
   });
 
   it("a user's TypeScript handler type-checks against the declaration files; a wrong one does not", () => {
