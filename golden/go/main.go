@@ -22,7 +22,7 @@ type apigAnswer struct {
 // handler answers an API Gateway request with its method, path, query parameters and body as
 // JSON, and any other JSON event with the event's text as the body of an API Gateway answer.
 // fgruntime.FromContext(ctx) gives the request ID, headers, the function's settings, the
-// deadline, a logger and the user data. For a handler of JSON values, see fgruntime.StartJSON.
+// deadline, the user data and a logger. For a handler of JSON values, see fgruntime.StartJSON.
 func handler(_ context.Context, event []byte) ([]byte, error) {
 	if !json.Valid(event) {
 		return nil, errors.New("the event is not valid JSON")
