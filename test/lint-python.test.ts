@@ -1,4 +1,7 @@
 import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../src/spec.js";
 import { snake } from "../src/names.js";
@@ -121,6 +124,39 @@ describe.runIf(LANGS.includes("python")).each(Object.keys(SPECS) as SpecName[])(
     const { handler, panic, responseTooLarge } = spec.errors.types;
     expect(got.types).toEqual([handler, panic, responseTooLarge]);
     expect(got.max).toBe(spec.limits.maxResponseBytes);
+  });
+
+  it("loads the handler the handler variable names (index.handler: index.py), else handler.py's", () => {
+    const handlerEnv = spec.env.find((e) => e.field === "handler");
+    if (!handlerEnv) return;
+    const copy = mkdtempSync(join(tmpdir(), "fg-python-handler-"));
+    try {
+      cpSync(dir, copy, { recursive: true });
+      writeFileSync(join(copy, "index.py"), "def handler(event, context):\n    return {'index': event}\n");
+      // Calls the loaded handler as the loop does, with a context of empty headers.
+      const call = [
+        "import dataclasses, sys, time",
+        "from fgruntime import runtime",
+        "function = runtime._load_function()",
+        "handler = runtime._load_handler(function)",
+        "names = [f.name for f in dataclasses.fields(runtime.Context)]",
+        "values = {n: '' for n in names}",
+        "values.update(function=function, deadline=time.monotonic() + 1)",
+        "result = handler(b'[1]', runtime.Context(**values))",
+        "sys.stdout.write(result.decode() if isinstance(result, bytes) else result)",
+      ].join("\n");
+      const answer = (value: string) => {
+        const out = execFileSync("python3", ["-S", "-c", call], { cwd: copy, encoding: "utf8", env: { ...process.env, [handlerEnv.name]: value } });
+        // The scaffold (raw) answers any JSON but an APIG request with an APIG response.
+        return out.startsWith('{"statusCode"') ? "scaffold" : out;
+      };
+      expect(answer("index.handler")).toBe('{"index":[1]}');
+      expect(answer("handler.handler")).toBe("scaffold");
+      expect(answer("bootstrap")).toBe("scaffold");
+      expect(answer("missing.handler"), "no missing.py: handler.py").toBe("scaffold");
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it("bootstrap passes shellcheck and parses under sh", () => {

@@ -3,8 +3,8 @@
 # Regenerate with fg-bootgen instead of editing this file.
 """Responses that API Gateway accepts from the function: JSON, text or binary bodies.
 
-Each builder returns a ApigResponse (a dict). A raw handler returns it serialised
-(``json.dumps``); a JSON handler returns it as it is.
+Each builder returns a ApigResponse dict: a JSON handler returns it as it is, a raw
+handler serialised (``json.dumps``).
 """
 
 from __future__ import annotations
