@@ -28,7 +28,8 @@ const probes = new Map<Lang, BuildProbe>();
 async function probeBuilder(lang: Lang): Promise<BuildProbe> {
   let build = probes.get(lang);
   if (!build) {
-    build = ((await import(`./events/${lang}.js`)) as { buildProbe: BuildProbe }).buildProbe;
+    // Vite resolves a dynamic import with a variable only for .js names it can list; the probes are .ts.
+    build = ((await import(/* @vite-ignore */ `./events/${lang}.ts`)) as { buildProbe: BuildProbe }).buildProbe;
     probes.set(lang, build);
   }
   return build;

@@ -533,7 +533,8 @@ export const ALT_SCENARIOS: Scenario[] = [
       const r = await s.invoke(atLimit);
       expectScaffoldEcho(r, atLimit.toString("utf8"), s, alt);
       expect(r.body.length, "exactly the limit").toBe(limit);
-      return s.normalized();
+      // The envelopes' bytes are each language's own (escaping, key order): checked above, not compared.
+      return s.normalized().map((e) => (e.type === "post" && e.kind === "response" ? { ...e, body: "<scaffold envelope>" } : e));
     },
   },
 ];
