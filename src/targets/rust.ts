@@ -67,14 +67,14 @@ function envField(e: EnvModel) {
   const literal = e.isString ? rustLiteral(fallback) : e.isInteger ? intLiteral(fallback) : floatLiteral(fallback);
   // Function::from_env's struct literal is indented by 12 spaces.
   const wrap = breaksCall(12, `${e.id}: ${reader}`, [rustLiteral(e.name), literal], ",");
-  return { ...e, rustType, reader, literal, wrap };
+  return { ...e, rustType, reader, literal, wrap, doc: rustDocInline(e.description) };
 }
 
 function headerField(h: HeaderModel) {
   // Runtime::next's statements are indented by 8 spaces.
   const target = `context.${h.id}${h.secret ? ".0" : ""}`;
   const wrap = breaksCall(8, "replace", [`&mut ${target}`, `client.header(${rustLiteral(h.name)})`], ";");
-  return { ...h, target, wrap };
+  return { ...h, target, wrap, doc: rustDocInline(h.description) };
 }
 
 /** A `Duration` of whole milliseconds, in seconds when that is exact (clippy's `duration_suboptimal_units`). */
@@ -109,8 +109,12 @@ const ATTR_WIDTH = 70;
  * `doc_markdown` wants (`isBase64Encoded`, `ObjectCreated:Put`, `LtsData`).
  */
 export function rustDoc(text: string): string {
-  const doc = text.charAt(0).toUpperCase() + text.slice(1);
-  return doc.replace(/`[^`]*`|[^\s`()]+/g, (token) => {
+  return rustDocInline(text.charAt(0).toUpperCase() + text.slice(1));
+}
+
+/** `rustDoc` for text inside a sentence: identifiers in backticks, the first letter as it is. */
+export function rustDocInline(text: string): string {
+  return text.replace(/`[^`]*`|[^\s`()]+/g, (token) => {
     if (token.startsWith("`")) return token;
     const [, word = "", tail = ""] = /^(.*?)([.,;!?]*)$/.exec(token) ?? [];
     const stem = word.replace(/s$/, "");
