@@ -79,7 +79,13 @@ class ContextLogger:
         self._write("ERROR", message, args)
 
     def _write(self, level: str, message: object, args: tuple[object, ...]) -> None:
-        text = str(message) % args if args else str(message)
+        text = str(message)
+        if args:
+            try:
+                text %= args
+            except (TypeError, ValueError):
+                # A format that does not fit its arguments loses nothing of either.
+                text = f"{text} {args!r}"
         text = text.replace("\r", "\\r").replace("\n", "\\n")
         now = time.time()
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now))
