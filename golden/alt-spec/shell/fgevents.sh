@@ -197,7 +197,7 @@ function capture(p,   n, i, c, r) {
 	return ""
 }
 # One record: the text up to a quote (quoted: a quote follows it) or up to the end.
-function record(r, quoted,   res, p) {
+function record(r, quoted,   res, p, n, i) {
 	if (length(nul) == 1 && index(r, nul)) fail()
 	if (!started) {
 		started = 1
@@ -240,7 +240,19 @@ function record(r, quoted,   res, p) {
 			r = capture(r)
 		}
 	}
-	if (!outside(r, 1)) fail()
+	# The usual records between strings first, without outside(): brackets, commas and colons,
+	# or a colon, a number or literal, and closing brackets or a comma.
+	if (r == ":" || r == ",") {
+		if (!token(r)) fail()
+	} else if (r ~ /^[][{},:]+$/) {
+		n = length(r)
+		for (i = 1; i <= n; i++) if (!token(substr(r, i, 1))) fail()
+	} else if (r ~ /^:(true|false|null|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?)[]},]*$/) {
+		if (!token(":") || !value()) fail()
+		sub(/^:[^]},]*/, "", r)
+		n = length(r)
+		for (i = 1; i <= n; i++) if (!token(substr(r, i, 1))) fail()
+	} else if (!outside(r, 1)) fail()
 	if (!quoted) return
 	# A string starts: a key, or a value (captured, streamed or kept when wanted).
 	instr = 1
@@ -376,12 +388,12 @@ fg_user_data() {
 # last line is whole) as a JSON string: quotes, backslashes and control characters escaped, each
 # invalid UTF-8 sequence replaced by U+FFFD; BASE64 true: the lines of base64 joined. BARE empty:
 # as the body of an APIG response (STATUS, HEADERS one "Name: value" a line). Line by line:
-# memory is the longest line's.
+# memory is the longest line's, time linear.
 fg_json_write() {
 	FG_E_BARE=$1 FG_E_STATUS=${2-} FG_E_BASE64=${3-} FG_E_HEADERS=${4-} FG_E_K_STATUS=$fg_k_status \
 		FG_E_K_BASE64=$fg_k_response_base64 FG_E_K_HEADERS=$fg_k_headers FG_E_K_BODY=$fg_k_response_body \
 		LC_ALL=C awk '
-function json(s,   i, c) {
+function json(s,   i, c, t) {
 	if (index(s, "\\") || index(s, "\"")) gsub(/[\\"]/, "\\\\&", s)
 	if (s ~ /[\001-\037]/) {
 		for (i = 1; i < 32; i++) {
@@ -390,7 +402,11 @@ function json(s,   i, c) {
 		}
 	}
 	if (length(nul) == 1 && index(s, nul)) gsub(nul, "\\u0000", s)
-	if (s ~ /[\200-\377]/ && s !~ /^([\001-\177]|[\302-\337][\200-\277]|\340[\240-\277][\200-\277]|[\341-\354\356\357][\200-\277][\200-\277]|\355[\200-\237][\200-\277]|\360[\220-\277][\200-\277][\200-\277]|[\361-\363][\200-\277][\200-\277][\200-\277]|\364[\200-\217][\200-\277][\200-\277])*$/) {
+	if (s ~ /[\200-\377]/) {
+		t = s
+		gsub(/[\302-\337][\200-\277]|\340[\240-\277][\200-\277]|[\341-\354\356\357][\200-\277][\200-\277]|\355[\200-\237][\200-\277]|\360[\220-\277][\200-\277][\200-\277]|[\361-\363][\200-\277][\200-\277][\200-\277]|\364[\200-\217][\200-\277][\200-\277]/, "", t)
+	}
+	if (t ~ /[\200-\377]/) {
 		# Each valid sequence, or the longest start of one, or any other byte, between markers
 		# (leftmost longest); the markers around anything but a valid sequence become U+FFFD.
 		gsub(/[\302-\337][\200-\277]|\340[\240-\277][\200-\277]|[\341-\354\356\357][\200-\277][\200-\277]|\355[\200-\237][\200-\277]|\360[\220-\277][\200-\277][\200-\277]|[\361-\363][\200-\277][\200-\277][\200-\277]|\364[\200-\217][\200-\277][\200-\277]|\340[\240-\277]|[\341-\354\356\357][\200-\277]|\355[\200-\237]|\360[\220-\277][\200-\277]?|[\361-\363][\200-\277][\200-\277]?|\364[\200-\217][\200-\277]?|[\200-\377]/, "\001&\002", s)
@@ -408,6 +424,7 @@ BEGIN {
 	}
 	ctlesc[8] = "\\b"; ctlesc[9] = "\\t"; ctlesc[12] = "\\f"; ctlesc[13] = "\\r"
 	bare = ENVIRON["FG_E_BARE"] != ""
+	base64 = ENVIRON["FG_E_BASE64"] == "true"
 	if (!bare) {
 		n = split(ENVIRON["FG_E_HEADERS"], h, "\n")
 		headers = ""
@@ -429,10 +446,22 @@ BEGIN {
 	} else printf "\""
 }
 {
-	if (ENVIRON["FG_E_BASE64"] == "true") printf "%s", $0
-	else {
-		if (NR > 1) printf "\\n"
-		printf "%s", json($0)
+	if (base64) {
+		printf "%s", $0
+		next
+	}
+	if (NR > 1) printf "\\n"
+	# Long lines in pieces of 4 KiB, so that no awk takes quadratic time, each cut before the
+	# start of a UTF-8 sequence that the piece would split.
+	n = length($0)
+	for (i = 1; i <= n; i += k) {
+		c = substr($0, i, 4096)
+		k = length(c)
+		if (i + k <= n && match(substr(c, k - 2), /[\300-\377][\200-\277]*$/)) {
+			k += RSTART - 4
+			c = substr(c, 1, k)
+		}
+		printf "%s", json(c)
 	}
 }
 END {

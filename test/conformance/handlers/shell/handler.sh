@@ -48,6 +48,8 @@ handler() {
 		printf 'authToken\t%s\n' "${FG_AUTH_TOKEN-}"
 		printf 'invokeType\t%s\n' "${FG_INVOKE_TYPE-}"
 		printf 'secretKey\t%s\n' "${FG_SECRET_KEY-}"
+		printf 'securityAccessKey\t%s\n' "${FG_SECURITY_ACCESS_KEY-}"
+		printf 'securitySecretKey\t%s\n' "${FG_SECURITY_SECRET_KEY-}"
 		printf 'securityToken\t%s\n' "${FG_SECURITY_TOKEN-}"
 		printf 'projectId\t%s\n' "${RUNTIME_PROJECT_ID-}"
 		printf 'functionName\t%s\n' "${RUNTIME_FUNC_NAME-}"
