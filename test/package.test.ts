@@ -7,11 +7,16 @@ import { CARGO_TARGET_DIR, LANGS, buildDir, type Lang } from "./support/outputs.
 
 /** What each language's function.zip holds: the function needs these files and nothing else. */
 const CONTENTS: Record<Lang, string[]> = {
-  shell: ["bootstrap", "handler.sh"],
+  shell: ["bootstrap", "fgevents.sh", "handler.sh"],
   go: ["bootstrap"],
-  python: ["bootstrap", "fgruntime.py", "handler.py"],
+  python: [
+    "bootstrap",
+    ...["__init__", "__main__", "_startup", "apig", "context", "decode", "errors", "events", "log", "runtime"].map((m) => `fgruntime/${m}.py`),
+    "handler.py",
+  ],
   rust: ["bootstrap"],
-  node: ["bootstrap", "handler.mjs", "runtime.mjs"],
+  // The .d.mts files are for type-checking a TypeScript handler, not for the instance.
+  node: ["bootstrap", ...["context", "errors", "events", "handler", "log", "runtime"].map((m) => `${m}.mjs`)],
 };
 
 const scratch = mkdtempSync(join(tmpdir(), "fg-package-"));
