@@ -39,6 +39,8 @@ export interface EnvModel {
   getter: string;
   /** Holds a JSON object whose keys the context looks up (getUserData). */
   isUserData: boolean;
+  /** Names the handler to load, as the built-in runtimes read it (`index.handler`). */
+  isEntryPoint: boolean;
   description: string;
 }
 
@@ -167,6 +169,8 @@ export interface Model {
   getters: GetterModel[];
   /** The variable holding the user's JSON data, or null. */
   userData: EnvModel | null;
+  /** The variable naming the handler to load (`index.handler`), or null. */
+  entryPoint: EnvModel | null;
   hasUserData: boolean;
   events: EventsModel;
 }
@@ -201,6 +205,7 @@ function envVar(e: SpecEnv, naming: Naming): EnvModel {
     default: e.default === undefined ? "" : String(e.default),
     getter: e.getter ?? "",
     isUserData: e.userData,
+    isEntryPoint: e.entryPoint,
     description: e.description,
   };
 }
@@ -312,6 +317,7 @@ export function buildModel(spec: Spec, naming: Naming): Model {
     ],
     userData: env.find((e) => e.isUserData) ?? null,
     hasUserData: env.some((e) => e.isUserData),
+    entryPoint: env.find((e) => e.isEntryPoint) ?? null,
     events: eventsModel(spec.events, naming),
   };
 }

@@ -74,6 +74,7 @@ const envVar = z.strictObject({
   default: z.union([z.string().regex(TEXT, "must be one line without special characters"), z.number()]).optional(),
   timeout: z.boolean().optional().default(false),
   userData: z.boolean().optional().default(false),
+  entryPoint: z.boolean().optional().default(false),
 });
 
 // Event schemas. JSON keys become identifiers in every language (after each one's spelling
@@ -312,6 +313,11 @@ function crossChecks(spec: Spec): string[] {
       else getters.set(item.getter, `${list}[${i}]`);
     });
   }
+  const entryPoints = spec.env.filter((e) => e.entryPoint);
+  if (entryPoints.length > 1) problems.push(`env: at most one variable can be the entryPoint (found ${entryPoints.length})`);
+  spec.env.forEach((e, i) => {
+    if (e.entryPoint && e.type !== "string") problems.push(`env[${i}].type: the entryPoint variable names a handler, so it must be a string`);
+  });
   const userData = spec.env.filter((e) => e.userData);
   if (userData.length > 1) problems.push(`env: at most one variable can be userData (found ${userData.length})`);
   spec.env.forEach((e, i) => {

@@ -124,9 +124,9 @@ export const python: Target = {
   files: FILES,
   decorate(model: Model) {
     const types = model.events.types.map(pyEventType);
-    // RUNTIME_HANDLER ("index.handler") picks the handler's module, as the built-in runtimes do.
-    // The model has no role for it: the variable of field `handler` is it.
-    const handlerEnv = model.env.find((e) => e.field === "handler") ?? null;
+    // The spec's entryPoint variable (RUNTIME_HANDLER, "index.handler") picks the handler's
+    // module, as the built-in runtimes do.
+    const handlerEnv = model.entryPoint;
     const apig = model.events.apig;
     const apigBody = types.find((t) => t.name === apig.request.name)!.decoders.find((d) => d.key === apig.body.key);
     return {
