@@ -4,7 +4,7 @@
 """The loop of a FunctionGraph custom runtime.
 
 It fetches each invocation from the runtime API, calls the handler (``handler`` in handler.py,
-or the one RUNTIME_HANDLER names) and posts its response or error. Standard
+or the one the handler's module holds) and posts its response or error. Standard
 library only.
 """
 
@@ -224,18 +224,12 @@ def _load_function() -> Function:
 
 
 def _handler_name(function: Function) -> tuple[str, str]:
-    """Return the handler's module and function: the scaffold's, or the ones RUNTIME_HANDLER names.
+    """Return the handler's module and function: the scaffold's, or the ones the handler variable names.
 
     "index.handler" means handler() of index.py, when that file is in the code folder (the
     one holding fgruntime), as in FunctionGraph's built-in runtime; otherwise handler.py.
     """
-    module, _, name = function.handler.rpartition(".")
-    parts = module.split(".")
-    if name.isidentifier() and all(part.isidentifier() for part in parts):
-        # This module's __file__ is absolute: <code folder>/fgruntime/runtime.py.
-        root = __file__.rpartition("/")[0].rpartition("/")[0]
-        if os.access(f"{root}/{'/'.join(parts)}.py", os.R_OK):
-            return module, name
+    del function  # the spec names no handler variable
     return _HANDLER_MODULE, _HANDLER_FUNCTION
 
 
