@@ -432,7 +432,7 @@ export interface AsyncResponseContext {
   function_error: string;
 }
 
-/** Each trigger's event type, by the trigger's name: `TriggerEvents["obs"]`. */
+/** Each trigger's event type, by the trigger's name: `TriggerEvents["apig"]`. */
 export interface TriggerEvents {
   apig: ApigRequest;
   timer: TimerEvent;

@@ -88,7 +88,7 @@ export const functionSettings = Object.freeze({
 
 /**
  * One invocation: its request ID, the request headers, the function's settings and the deadline,
- * with the getters of FunctionGraph's built-in runtimes (`getRequestID()`, ...). Secret headers
+ * with the getters of FunctionGraph's built-in runtimes. Secret headers
  * are getters over private fields, so console.log, JSON.stringify, Object.keys and spreading
  * never show them; read them by name.
  */
@@ -168,7 +168,6 @@ export class Context {
    * @returns {string | undefined}
    */
   getUserData(key) {
-    void key;
     return undefined;
   }
 

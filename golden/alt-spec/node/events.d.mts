@@ -458,7 +458,7 @@ export interface OrderLine {
   price: number;
 }
 
-/** Each trigger's event type, by the trigger's name: `TriggerEvents["obs"]`. */
+/** Each trigger's event type, by the trigger's name: `TriggerEvents["apig"]`. */
 export interface TriggerEvents {
   apig: ApigRequest;
   timer: TimerEvent;
