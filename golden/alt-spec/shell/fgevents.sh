@@ -373,7 +373,7 @@ fg_apig_read() {
 # fg_apig_param NAME prints the query string parameter NAME of the request fg_apig_read read;
 # exit status 1 when it has none.
 fg_apig_param() {
-	fg_members "$1" 0 '' 1 "$FG_APIG_QUERY" </dev/null
+	fg_members "$1" 0 '' 1 "${FG_APIG_QUERY-}" </dev/null
 }
 
 # fg_user_data KEY prints the value of KEY in the function's user data, a JSON object: a string
