@@ -236,6 +236,11 @@ function eventChecks(events: SpecEvents): string[] {
   };
   roleCheck("request", REQUEST_ROLES);
   roleCheck("response", RESPONSE_ROLES);
+  const request = types[events.apig.request];
+  const body = request?.fields.find((f) => f.role === "body");
+  const flag = request?.fields.find((f) => f.role === "base64");
+  if (body && flag && body.decode?.base64When !== flag.name)
+    problems.push(`events.types.${events.apig.request}: the body field needs decode: { base64When: ${flag.name} } (the scaffolds decode it)`);
   for (const [name, type] of Object.entries(types)) {
     if (name === events.apig.request || name === events.apig.response) continue;
     type.fields.forEach((f, i) => {

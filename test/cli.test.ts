@@ -147,6 +147,7 @@ describe("bad input: one clear line, exit 2, nothing written", () => {
     ["an APIG request without a method role", () => specWith((s) => delete s.events.types.ApigRequest.fields[1].role), /events\.types\.ApigRequest: needs exactly one field with role: method \(found 0\)/],
     ["an APIG role of the wrong type", () => specWith((s) => (s.events.types.ApigResponse.fields[0].type = "string")), /events\.types\.ApigResponse: the field with role status must be of type integer/],
     ["two triggers of one name", () => specWith((s) => (s.events.types.KafkaEvent.trigger = "obs")), /events\.types\.(KafkaEvent|ObsEvent)\.trigger: obs is already the trigger of/],
+    ["an APIG body without its decode", () => specWith((s) => delete s.events.types.ApigRequest.fields[3].decode), /events\.types\.ApigRequest: the body field needs decode: \{ base64When: isBase64Encoded \}/],
     ["an APIG type that does not exist", () => specWith((s) => (s.events.apig.response = "HttpAnswer")), /events\.apig\.response: HttpAnswer is not a type of events\.types/],
   ];
 

@@ -1,3 +1,4 @@
+import { UserError } from "../errors.js";
 import type { EventFieldModel, EventTypeModel, GetterModel, Model } from "../model.js";
 import { precompiled, sha1 } from "../precompiled.js";
 import { camelToPascal, jsonLiteral, words, type Target, type TargetFile } from "../target.js";
@@ -24,12 +25,6 @@ const MODULES = files.filter((f) => f.path.endsWith(".mjs") && !f.path.endsWith(
 const RUNTIME_MODULES = MODULES.filter((p) => p !== HANDLER_FILE);
 /** The declaration files (for a TypeScript handler; not packaged). */
 const DECLARATIONS = files.filter((f) => f.path.endsWith(".d.mts")).map((f) => f.path);
-
-/**
- * The variables the built-in runtimes give a meaning the spec does not mark: the handler to load
- * (`index.handler`). Looked up by name; a spec without it always loads the scaffold's file.
- */
-const HANDLER_ENV = "RUNTIME_HANDLER";
 
 /** A field's TypeScript type (docs/events-contract.md). */
 function tsType(f: EventFieldModel): string {
@@ -99,13 +94,14 @@ function decorate(model: Model) {
   const decoders = model.events.types.flatMap((t) => t.decoders.map((f) => decoder(t, f)));
   const seen = new Set<string>();
   for (const d of decoders) {
-    if (seen.has(d.name)) throw new Error(`two decode helpers would be named ${d.name}: rename a type or field`);
+    if (seen.has(d.name)) throw new UserError(`--spec: two Node decode helpers would be named ${d.name}: rename one of their types or fields`);
     seen.add(d.name);
   }
   const apig = model.events.apig;
   const bodyDecoder = decoders.find((d) => d.type === apig.request.id && d.key === apig.body.key);
-  if (!bodyDecoder) throw new Error(`the APIG request's body (${apig.request.name}.${apig.body.key}) needs a decode helper`);
-  const handlerEnv = model.env.find((e) => e.name === HANDLER_ENV);
+  // validateSpec requires the decode of the APIG body, which the scaffold calls.
+  if (!bodyDecoder) throw new Error(`the APIG request's body (${apig.request.name}.${apig.body.key}) has no decode helper`);
+  const handlerEnv = model.entryPoint;
   return {
     handlerFile: HANDLER_FILE,
     handlerModule: `./${HANDLER_FILE}`,

@@ -3,18 +3,15 @@
 
 /**
  * The loop of a FunctionGraph custom runtime: bootstrap runs this file with node. It fetches each
- * invocation from the runtime API, calls the handler (the module and export that RUNTIME_HANDLER
- * names, `index.handler` for index.js, index.cjs or index.mjs beside this file, when that file
- * exists; else `handler` from ./handler.mjs) and posts the handler's response or error.
+ * invocation from the runtime API, calls the handler (`handler` from ./handler.mjs) and posts the handler's response or error.
  * Handlers import `raw`, HandlerError and the types from here; importing this file from anywhere
  * else starts nothing.
  * @module
  */
 
-import { existsSync, realpathSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import http from "node:http";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { inspect, types } from "node:util";
 import { Context, functionSettings } from "./context.mjs";
 import {
@@ -66,10 +63,6 @@ const MAX_HEADER_BYTES = 1 << 20;
 /** The scaffold's module and export, loaded when no other handler is configured. */
 const HANDLER_MODULE = "./handler.mjs";
 const HANDLER_EXPORT = "handler";
-/** The extensions a configured handler module may have, in the order they are looked for. */
-const HANDLER_EXTENSIONS = [".js", ".cjs", ".mjs"];
-/** The function's code: this file's folder. */
-const CODE_DIR = dirname(fileURLToPath(import.meta.url));
 /** Marks a raw handler; registered, so that it holds across copies of this module. */
 const RAW = Symbol.for("fg-bootgen.raw");
 /** Strict UTF-8: an event with invalid UTF-8 or a byte order mark is not JSON. */
@@ -614,26 +607,10 @@ function serialise(result) {
 }
 
 /**
- * The handler's module and export: the ones RUNTIME_HANDLER names
- * (`index.handler`: export handler of index.js, index.cjs or index.mjs in the code's folder) when
- * that file exists, else the scaffold's.
+ * The handler's module and export: the ones the scaffold's.
  * @returns {HandlerLocation}
  */
 function handlerLocation() {
-  const setting = functionSettings.handler;
-  const dot = setting.lastIndexOf(".");
-  if (dot > 0 && dot < setting.length - 1) {
-    const base = setting.slice(0, dot);
-    for (const ext of HANDLER_EXTENSIONS) {
-      const path = join(CODE_DIR, base + ext);
-      if (existsSync(path))
-        return {
-          url: pathToFileURL(path).href,
-          name: setting.slice(dot + 1),
-          label: `./${base}${ext}`,
-        };
-    }
-  }
   return {
     url: new URL(HANDLER_MODULE, import.meta.url).href,
     name: HANDLER_EXPORT,
