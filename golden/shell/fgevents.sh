@@ -34,8 +34,8 @@ fg_nl='
 # fg_vN=<the string, unescaped>, or fg_kN=j and fg_vN=<the value, compact JSON>. The string value
 # of the key numbered STREAM goes, unescaped, to FILE instead. With PRINT not empty, it prints
 # the value of the key KEYS and nothing else. Exit status 1: not JSON (or, with PRINT, no such
-# key). Records end at quotes, so that a long string costs
-# linear time and memory; the grammar is fg_json_copy's.
+# key). Records end at quotes, so that a long string costs linear time and memory; the grammar
+# is fg_json_copy's.
 fg_members() {
 	FG_E_KEYS=$1 FG_E_STREAM=$2 FG_E_FILE=$3 FG_E_PRINT=$4 FG_E_DOC_SET=${5+1} FG_E_DOC=${5-} LC_ALL=C awk '
 function fail() {
@@ -325,8 +325,9 @@ END {
 # fg_apig_read reads the APIG request on stdin and sets FG_APIG_METHOD, FG_APIG_PATH,
 # FG_APIG_QUERY (the query string parameters, a compact JSON object: {} when missing or null),
 # FG_APIG_BASE64 (true when the body came base64-encoded) and FG_APIG_BODY (a file that holds the
-# body, decoded; empty when missing). Exit status 1: not JSON; 2: JSON but not an APIG request
-# (not an object whose httpMethod is a string), with nothing written; 3: the body is not valid base64.
+# body, decoded; empty when missing). Exit status 1: not JSON; 3: the body is not valid base64;
+# 2, with nothing written: JSON but not an APIG request (not an object whose method,
+# httpMethod, is a string).
 # shellcheck disable=SC2034 # FG_APIG_* are for the handler.
 fg_apig_read() {
 	FG_APIG_METHOD=''
@@ -430,19 +431,20 @@ BEGIN {
 	if (!bare) {
 		n = split(ENVIRON["FG_E_HEADERS"], h, "\n")
 		headers = ""
+		# A header replaces an earlier one of the same name (Content-Type too), in any letter case.
 		for (i = 1; i <= n; i++) {
 			name = h[i]
 			sub(/:.*/, "", name)
 			v = substr(h[i], length(name) + 2)
+			sub(/[ \t]+$/, "", name)
 			sub(/^[ \t]+/, "", v)
 			sub(/[ \t]+$/, "", v)
-			if (i > 1 && tolower(name) == "content-type") ctype = ""
-			lower[i] = tolower(name)
 			hn[i] = name
 			hv[i] = v
+			last[tolower(name)] = i
 		}
 		for (i = 1; i <= n; i++) {
-			if (i == 1 || lower[i] != "content-type") headers = headers (headers == "" ? "" : ",") "\"" json(hn[i]) "\":\"" json(hv[i]) "\""
+			if (last[tolower(hn[i])] == i) headers = headers (headers == "" ? "" : ",") "\"" json(hn[i]) "\":\"" json(hv[i]) "\""
 		}
 		printf "{\"%s\":%d,\"%s\":%s,\"%s\":{%s},\"%s\":\"", json(ENVIRON["FG_E_K_STATUS"]), ENVIRON["FG_E_STATUS"], json(ENVIRON["FG_E_K_BASE64"]), ENVIRON["FG_E_BASE64"], json(ENVIRON["FG_E_K_HEADERS"]), headers, json(ENVIRON["FG_E_K_BODY"])
 	} else printf "\""
@@ -471,30 +473,32 @@ END {
 }'
 }
 
-# fg_apig_respond BASE64 STATUS CONTENT_TYPE [HEADER...]: an APIG response of stdin's text (its
-# base64 when BASE64 is true).
+# fg_apig_respond CALLER BASE64 STATUS CONTENT_TYPE [HEADER...]: an APIG response of stdin's text
+# (its base64 when BASE64 is true).
 fg_apig_respond() {
-	fg_b=$1
-	fg_s=${2:-200}
+	fg_n=$1
+	fg_b=$2
+	fg_s=${3:-200}
+	fg_a="Content-Type: $4"
+	shift 4
 	case $fg_s in
 	'' | *[!0-9]* | ????*)
-		echo "fg_apig_$fg_b: status $fg_s is not an HTTP status code" >&2
+		echo "$fg_n: status $fg_s is not an HTTP status code" >&2
 		return 2
 		;;
 	esac
-	fg_h="Content-Type: $3"
-	shift 3
-	for fg_a; do
+	fg_h=
+	for fg_a in "$fg_a" "$@"; do
 		case $fg_a in
 		*"$fg_nl"* | :*) fg_a='' ;;
 		*:*) ;;
 		*) fg_a='' ;;
 		esac
 		if [ -z "$fg_a" ]; then
-			echo "fg_apig_$fg_b: a header is not Name: value" >&2
+			echo "$fg_n: a header is not Name: value" >&2
 			return 2
 		fi
-		fg_h=$fg_h$fg_nl$fg_a
+		fg_h=$fg_h${fg_h:+$fg_nl}$fg_a
 	done
 	if [ "$fg_b" = true ]; then
 		base64
@@ -511,7 +515,7 @@ fg_apig_json() {
 	if [ "$#" -gt 0 ]; then
 		shift
 	fi
-	fg_apig_respond false "$fg_s" application/json "$@"
+	fg_apig_respond fg_apig_json false "$fg_s" application/json "$@"
 }
 
 # fg_apig_text [STATUS [HEADER...]] writes an APIG response (status 200 by default) whose body is
@@ -522,14 +526,14 @@ fg_apig_text() {
 	if [ "$#" -gt 0 ]; then
 		shift
 	fi
-	fg_apig_respond false "$fg_s" 'text/plain; charset=utf-8' "$@"
+	fg_apig_respond fg_apig_text false "$fg_s" 'text/plain; charset=utf-8' "$@"
 }
 
 # fg_apig_binary [STATUS [CONTENT_TYPE]] writes an APIG response (status 200 by default) whose
 # body is the base64 of the bytes on stdin, isBase64Encoded true, with that content type
 # (application/octet-stream by default).
 fg_apig_binary() {
-	fg_apig_respond true "${1:-200}" "${2:-application/octet-stream}"
+	fg_apig_respond fg_apig_binary true "${1:-200}" "${2:-application/octet-stream}"
 }
 
 # fg_json_string prints stdin, byte for byte, as a JSON string; fg_json_quote TEXT prints TEXT
