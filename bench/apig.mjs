@@ -80,8 +80,17 @@ export async function apigRun({ cli, loop, instances, clients, n, maxMs, env }) 
   }
 }
 
-/** Every language at 1 and at `instances` instances, the two taking turns per language. */
-export async function apigThroughput({ cli, loops, langs, instances, clients, n, shellN, maxMs, env, log }) {
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * Every language at 1 and at `instances` instances, `rounds` times, the two counts taking turns
+ * (the load of a shared machine drifts within seconds: figures taken close together compare).
+ * Per count: the median req/s over the rounds, its range, the requests and statuses of all rounds.
+ */
+export async function apigThroughput({ cli, loops, langs, instances, clients, n, shellN, maxMs, rounds, env, log }) {
   const out = {};
   for (const lang of langs) {
     const loop = loops[lang];
@@ -89,35 +98,51 @@ export async function apigThroughput({ cli, loops, langs, instances, clients, n,
       out[lang] = { error: loop?.error ?? "not built" };
       continue;
     }
+    const runs = { 1: [], [instances]: [] };
+    const errors = {};
+    for (let round = 1; round <= rounds; round++) {
+      for (const k of [1, instances]) {
+        try {
+          const r = await apigRun({ cli, loop, instances: k, clients, n: lang === "shell" ? shellN : n, maxMs, env: env(loop) });
+          runs[k].push(r);
+          log(`apig ${lang} ×${k} round ${round}/${rounds}: ${r.perSecond.toFixed(0)} req/s over ${r.requests} requests (${Object.entries(r.statuses).map(([s, c]) => `${c}× ${s}`).join(", ")})`);
+        } catch (err) {
+          errors[k] = err.message;
+          log(`apig ${lang} ×${k}: ${err.message}`);
+        }
+      }
+    }
     out[lang] = {};
     for (const k of [1, instances]) {
-      try {
-        const r = await apigRun({ cli, loop, instances: k, clients, n: lang === "shell" ? shellN : n, maxMs, env: env(loop) });
-        out[lang][k] = r;
-        log(`apig ${lang} ×${k}: ${r.perSecond.toFixed(0)} req/s over ${r.requests} requests (${Object.entries(r.statuses).map(([s, c]) => `${c}× ${s}`).join(", ")})`);
-      } catch (err) {
-        out[lang][k] = { error: err.message };
-        log(`apig ${lang} ×${k}: ${err.message}`);
+      const rs = runs[k];
+      if (rs.length === 0) {
+        out[lang][k] = { error: errors[k] ?? "no run" };
+        continue;
       }
+      const statuses = {};
+      for (const r of rs) for (const [st, c] of Object.entries(r.statuses)) statuses[st] = (statuses[st] ?? 0) + c;
+      const rates = rs.map((r) => r.perSecond);
+      out[lang][k] = { instances: k, perSecond: median(rates), min: Math.min(...rates), max: Math.max(...rates), requests: rs.reduce((a, r) => a + r.requests, 0), statuses, runs: rs };
     }
   }
   return out;
 }
 
-/** The table: req/s at 1 and N instances, the speed-up, and the statuses seen (200 unless a scaffold answers otherwise). */
+/** The table: median req/s at 1 and N instances (range over the rounds), the speed-up, and the statuses seen. */
 export function apigTable(results, instances) {
-  const rows = [["lang", "req/s ×1", `req/s ×${instances}`, `×${instances}/×1`, "requests", "statuses"]];
+  const rows = [["lang", "req/s ×1", "range", `req/s ×${instances}`, "range", `×${instances}/×1`, "requests", "statuses"]];
   for (const [lang, r] of Object.entries(results)) {
     if (r.error) {
-      rows.push([lang, "", "", "", "", r.error]);
+      rows.push([lang, "", "", "", "", "", "", r.error]);
       continue;
     }
     const one = r[1];
     const many = r[instances];
     const rate = (x) => (x?.perSecond === undefined ? (x?.error ?? "") : x.perSecond.toFixed(0));
+    const range = (x) => (x?.perSecond === undefined ? "" : `${x.min.toFixed(0)}–${x.max.toFixed(0)}`);
     const statuses = [...new Set([one, many].flatMap((x) => Object.keys(x?.statuses ?? {})))].join(", ");
     const ratio = one?.perSecond && many?.perSecond ? (many.perSecond / one.perSecond).toFixed(2) : "";
-    rows.push([lang, rate(one), rate(many), ratio, `${one?.requests ?? ""} / ${many?.requests ?? ""}`, statuses]);
+    rows.push([lang, rate(one), range(one), rate(many), range(many), ratio, `${one?.requests ?? ""} / ${many?.requests ?? ""}`, statuses]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)));
   const line = (row) => `| ${row.map((c, i) => String(c).padEnd(widths[i])).join(" | ")} |`;

@@ -21,7 +21,8 @@ const HELP = `npm run bench -- [options]   (each option also reads the environme
   --lang L       only these languages, repeatable (BENCH_LANGS=go,rust)
   --work DIR     build and scratch folder (BENCH_WORK, $TMPDIR/fg-bootgen-bench)
   --apig-n N     requests per language and instance count through emulate --apig (BENCH_APIG_N, 2000)
-  --apig-shell-n N  the same for the shell output (BENCH_APIG_SHELL_N, 300)
+  --apig-shell-n N  the same for the shell output (BENCH_APIG_SHELL_N, 150)
+  --apig-rounds N  rounds, 1 and N instances taking turns; the table gives medians (BENCH_APIG_ROUNDS, 3)
   --apig-clients N  concurrent keep-alive HTTP clients (BENCH_APIG_CLIENTS, 16)
   --apig-instances N  the second instance count, after 1 (BENCH_APIG_INSTANCES, 4)
   --apig-max-s N  at most this many seconds per language and instance count (BENCH_APIG_MAX_S, 15)
@@ -42,6 +43,7 @@ function options() {
       "apig-clients": { type: "string" },
       "apig-instances": { type: "string" },
       "apig-max-s": { type: "string" },
+      "apig-rounds": { type: "string" },
       only: { type: "string" },
       help: { type: "boolean" },
     },
@@ -66,7 +68,8 @@ function options() {
     langs: LANGS.filter((l) => langs.includes(l)),
     work: values.work ?? process.env.BENCH_WORK ?? join(tmpdir(), "fg-bootgen-bench"),
     apigN: int("apig-n", "BENCH_APIG_N", 2000),
-    apigShellN: int("apig-shell-n", "BENCH_APIG_SHELL_N", 300),
+    apigShellN: int("apig-shell-n", "BENCH_APIG_SHELL_N", 150),
+    apigRounds: int("apig-rounds", "BENCH_APIG_ROUNDS", 3),
     apigClients: int("apig-clients", "BENCH_APIG_CLIENTS", 16),
     apigInstances: int("apig-instances", "BENCH_APIG_INSTANCES", 4),
     apigMaxS: int("apig-max-s", "BENCH_APIG_MAX_S", 15),
@@ -127,12 +130,13 @@ async function apigStep() {
     n: opts.apigN,
     shellN: opts.apigShellN,
     maxMs: opts.apigMaxS * 1000,
+    rounds: opts.apigRounds,
     env: () => ({ ...process.env, PATH: [pythonDir, process.env.PATH].filter(Boolean).join(":"), TMPDIR: scratch }),
     log,
   });
 }
 const apigHeading = () =>
-  `### emulate --apig: requests per second (${opts.apigClients} keep-alive clients on loopback, GET, the default scaffold's answer)`;
+  `### emulate --apig: requests per second (${opts.apigClients} keep-alive clients on loopback, GET, the default scaffold's answer; median of ${opts.apigRounds} rounds)`;
 if (opts.only === "apig") {
   const apig = await apigStep();
   console.log(`${apigHeading()}\n\n${apigTable(apig, opts.apigInstances)}`);
