@@ -166,6 +166,15 @@ describe("bad input: one clear line, exit 2, nothing written", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("an event type whose Go name clashes with a helper of the events package: one line, exit 2, nothing written", () => {
+    const file = specWith((s) => (s.events.types.ApigJson = { description: "clashes in Go", fields: [{ name: "a", type: "string", description: "a" }] }));
+    const out = freshDir();
+    const r = runCli(["--lang", "go", "--spec", file, "--out", out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("fg-bootgen: --spec: event type ApigJson is APIGJSON in Go, which is already a helper of the events package: rename it\n");
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("a spec with several problems lists each on its own line", () => {
     const file = specWith((s) => {
       s.env[0].name = "bad name";

@@ -1,3 +1,4 @@
+import { UserError } from "../errors.js";
 import type { EventFieldModel, EventTypeModel, Model } from "../model.js";
 import { camelToPascal, jsonLiteral, words, type Target } from "../target.js";
 
@@ -65,18 +66,28 @@ function goDecoder(t: EventTypeModel, f: EventFieldModel) {
   };
 }
 
+/** Package-level names of the events package besides its types (templates/go/apig.go.hbs, decode.go.hbs). */
+const EVENTS_PACKAGE_NAMES = ["APIGMaxBytes", "APIGJSON", "APIGText", "APIGBinary", "apigResponse", "decodeBase64", "decodeJSON"];
+
+/** Names a spec could make clash in Go, which would not compile: said as the user's error. */
+function checkNames(types: EventTypeModel[]): void {
+  const taken = new Map(EVENTS_PACKAGE_NAMES.map((n) => [n, "a helper of the events package"]));
+  for (const t of types) {
+    const other = taken.get(t.id);
+    if (other) throw new UserError(`--spec: event type ${t.name} is ${t.id} in Go, which is already ${other}: rename it`);
+    taken.set(t.id, `type ${t.name}`);
+    const members = new Set(t.fields.map((f) => f.id));
+    for (const f of t.decoders) {
+      const method = `Decode${f.id}`;
+      if (members.has(method)) throw new UserError(`--spec: ${t.name} has a field that Go spells ${method}, the name of ${f.key}'s decode helper: rename it`);
+    }
+  }
+}
+
 function decorate(model: Model) {
   const apig = model.events.apig;
-  // The scaffold and the contract rely on the APIG request's body helper: a user's spec that
-  // leaves out its decode still gets one (base64 when the base64 role field says so).
-  const withBodyDecoder = (t: EventTypeModel): EventTypeModel => {
-    if (t.name !== apig.request.name || apig.body.decode) return t;
-    const decode = { base64: false, base64When: { key: apig.base64.key, id: apig.base64.id }, json: "", jsonList: false };
-    const fields = t.fields.map((f) => (f.key === apig.body.key ? { ...f, decode } : f));
-    const decoders = fields.filter((f) => f.decode !== null);
-    return { ...t, fields, decoders, hasDecoders: true };
-  };
-  const types = model.events.types.map(withBodyDecoder).map((t) => ({
+  checkNames(model.events.types);
+  const types = model.events.types.map((t) => ({
     ...t,
     fields: t.fields.map((f) => ({ ...f, goType: goFieldType(f) })),
     decoders: t.decoders.map((f) => goDecoder(t, f)),
