@@ -65,9 +65,9 @@ export class Pool {
     return new Promise((resolve) => this.queue.push({ event, headers, resolve }));
   }
 
-  /** Like tryInvoke, for callers that invoke one at a time (the queue never fills). */
+  /** Like tryInvoke, without the bound: for the events of --event, which come one at a time. */
   invoke(event: EventSource, headers?: Record<string, string>): Promise<InvocationResult> {
-    return this.tryInvoke(event, headers) ?? Promise.resolve({ ...stoppedResult(), reason: "the queue is full" });
+    return this.tryInvoke(event, headers) ?? new Promise((resolve) => this.queue.push({ event, headers, resolve }));
   }
 
   /** Restarts every instance (after a rebuild): a free one now, a busy one when its invocation ends. */
