@@ -190,15 +190,16 @@ fn env_number(name: &str, fallback: f64) -> f64 {
     })
 }
 
-/// The keys of the user data; none (and a warning) when it is set but not a JSON object.
+/// The keys of the user data; none (and a warning) when it is set but not a JSON object. The
+/// warning leaves the value and the parser's message (which quotes it) out: it may hold secrets.
 fn parse_user_data(text: &str) -> Map<String, Value> {
     if text.trim().is_empty() {
         return Map::new();
     }
-    serde_json::from_str(text).unwrap_or_else(|err| {
+    serde_json::from_str(text).unwrap_or_else(|_| {
         log(
             None,
-            format_args!("{USER_DATA_ENV} is not a JSON object ({err}); no user data"),
+            format_args!("{USER_DATA_ENV} is not a JSON object; no user data"),
         );
         Map::new()
     })
