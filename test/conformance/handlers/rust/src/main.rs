@@ -19,7 +19,9 @@ use fgruntime::{Context, Error};
 fn field(event: &[u8], name: &str) -> String {
     let text = String::from_utf8_lossy(event);
     let key = format!("\"{name}\":");
-    let Some(i) = text.find(&key) else { return String::new() };
+    let Some(i) = text.find(&key) else {
+        return String::new();
+    };
     let rest = text[i + key.len()..].trim_start_matches(' ');
     if let Some(s) = rest.strip_prefix('"') {
         return s.find('"').map(|j| s[..j].to_string()).unwrap_or_default();
@@ -31,7 +33,10 @@ fn field(event: &[u8], name: &str) -> String {
 fn handler(event: &[u8], ctx: &Context) -> Result<Vec<u8>, Error> {
     match field(event, "op").as_str() {
         "throw" => Err(Error::new("thrown by the test handler")),
-        "typed" => Err(Error::with_type("Test.CustomError", "typed by the test handler")),
+        "typed" => Err(Error::with_type(
+            "Test.CustomError",
+            "typed by the test handler",
+        )),
         "panic" => panic!("panicked in the test handler"),
         "exit" => std::process::exit(3),
         "sleep" => {
@@ -91,7 +96,7 @@ struct Request {
 enum Output {
     Value(Value),
     Apig(ApigResponse),
-    /// serde_json cannot serialise a map whose keys are not strings.
+    /// `serde_json` cannot serialise a map whose keys are not strings.
     Unserialisable(HashMap<Vec<u8>, u8>),
 }
 
@@ -99,15 +104,20 @@ fn json_handler(request: Request, ctx: &Context) -> Result<Output, Error> {
     Ok(match request.op.as_str() {
         "echo" => Output::Value(request.value),
         "unserialisable" => Output::Unserialisable(HashMap::from([(vec![1, 2], 3)])),
-        "apig-json" => Output::Apig(ApigResponse::json(&json!({"ok": true, "n": [1, 2]}))?.with_status(201)),
+        "apig-json" => {
+            Output::Apig(ApigResponse::json(&json!({"ok": true, "n": [1, 2]}))?.with_status(201))
+        }
         "apig-text" => Output::Apig(ApigResponse::text("grüße ✓")),
         "apig-binary" => Output::Apig(ApigResponse::binary(&(0..=255).collect::<Vec<u8>>())),
         "apig-decode" => {
             let event: ApigRequest = serde_json::from_value(request.event)?;
-            let hex = event.decode_body()?.iter().fold(String::new(), |mut hex, byte| {
-                let _ = write!(hex, "{byte:02x}");
-                hex
-            });
+            let hex = event
+                .decode_body()?
+                .iter()
+                .fold(String::new(), |mut hex, byte| {
+                    let _ = write!(hex, "{byte:02x}");
+                    hex
+                });
             Output::Value(json!({ "body": hex }))
         }
         "context" => {
