@@ -1,4 +1,5 @@
 import type { EnvModel, EventFieldModel, EventTypeModel, HeaderModel, Model } from "../model.js";
+import { UserError } from "../errors.js";
 import { snake, type Target } from "../target.js";
 
 /** A Rust string literal: Rust has no \uXXXX escape, only \u{X}. */
@@ -95,10 +96,30 @@ const KEYWORDS = new Set(
     "final macro override priv typeof unsized virtual yield try gen").split(" "),
 );
 
+// Keywords that cannot be raw identifiers either: a field takes a trailing underscore instead.
+const NOT_RAW = new Set(["self", "super", "crate"]);
+
 /** A struct field from a JSON key: snake_case, a raw identifier where it is a keyword. */
 export function rustField(key: string): string {
   const id = snake(key);
+  if (NOT_RAW.has(id)) return `${id}_`;
   return KEYWORDS.has(id) ? `r#${id}` : id;
+}
+
+/**
+ * Type names an event type cannot take in Rust: what events.rs and the scaffold import or
+ * define beside the event types, and the prelude's types, which the fields use.
+ */
+const TAKEN_TYPE_NAMES = new Set([
+  ..."Cow HashMap Deserialize Deserializer Serialize Value DecodeError".split(" "),
+  ..."Context Error Echo".split(" "),
+  ..."Self String Vec Option Result Box Default Clone Debug PartialEq".split(" "),
+]);
+
+function checkNames(model: Model): void {
+  for (const t of model.events.types) {
+    if (TAKEN_TYPE_NAMES.has(t.id)) throw new UserError(`--spec: event type ${t.name} would clash with Rust's ${t.id} in the generated code: rename it`);
+  }
 }
 
 /** rustfmt's `attr_fn_like_width`: the arguments of an attribute on one line up to this width. */
@@ -156,7 +177,7 @@ function decoder(f: EventFieldModel) {
     : base64 === "false"
       ? [`Ok(serde_json::from_str(&self.${f.id})?)`]
       : [call, "Ok(serde_json::from_slice(&decoded)?)"];
-  return { ...f, method: `decode_${bare(f.id)}`, returns: json || "Vec<u8>", base64, summary, errors, body };
+  return { ...f, method: `decode_${bare(f.id).replace(/_$/, "")}`, returns: json || "Vec<u8>", base64, summary, errors, body };
 }
 
 function eventField(f: EventFieldModel) {
@@ -213,6 +234,7 @@ export const rust: Target = {
     { template: "README.md.hbs", path: "README.md", owner: "generated" },
   ],
   decorate(model: Model) {
+    checkNames(model);
     const types = model.events.types.map((t) => eventType(t, model));
     const fields = model.events.types.flatMap((t) => t.fields);
     const apig = model.events.apig;
