@@ -68,3 +68,34 @@ fn sextet(byte: u8) -> Option<u8> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{decode, encode};
+
+    #[test]
+    fn round_trips_every_padding() {
+        for (bytes, text) in [
+            (&b""[..], ""),
+            (b"f", "Zg=="),
+            (b"fo", "Zm8="),
+            (b"foo", "Zm9v"),
+            (b"foob", "Zm9vYg=="),
+            (b"\x00\xff\xfe", "AP/+"),
+        ] {
+            assert_eq!(encode(bytes), text);
+            assert_eq!(decode(text).as_deref(), Ok(bytes));
+        }
+        let all: Vec<u8> = (0..=255).collect();
+        assert_eq!(decode(&encode(&all)), Ok(all));
+    }
+
+    #[test]
+    fn rejects_what_is_not_base64() {
+        assert_eq!(decode("Zm9"), Err(3));
+        assert_eq!(decode("Zm9v!A=="), Err(4));
+        assert_eq!(decode("Zg==Zg=="), Err(2));
+        assert_eq!(decode("Z==="), Err(1));
+        assert_eq!(decode("Zm9v\n"), Err(5));
+    }
+}
