@@ -783,7 +783,8 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Base64 { offset } => write!(f, "the text is not valid base64 (at byte {offset})"),
-            Self::Json(err) => write!(f, "the text is not JSON of the expected type: {err}"),
+            // The parser's message is the source: `?` into `fgruntime::Error` appends it.
+            Self::Json(_) => f.write_str("the text is not JSON of the expected type"),
         }
     }
 }
