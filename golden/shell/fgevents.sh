@@ -387,15 +387,25 @@ fg_user_data() {
 	fg_members "$1" 0 '' 1 "$RUNTIME_USERDATA" </dev/null
 }
 
-# fg_json_write BARE [STATUS BASE64 HEADERS] writes stdin (with a newline appended, so that the
-# last line is whole) as a JSON string: quotes, backslashes and control characters escaped, each
-# invalid UTF-8 sequence replaced by U+FFFD; BASE64 true: the lines of base64 joined. BARE empty:
-# as the body of an APIG response (STATUS, HEADERS one "Name: value" a line). Line by line:
-# memory is the longest line's, time linear.
+# fg_json_write FILE BARE [STATUS BASE64 HEADERS] writes stdin as a JSON string: quotes,
+# backslashes and control characters escaped, each invalid UTF-8 sequence replaced by U+FFFD;
+# BASE64 true: the lines of base64 joined. With FILE empty, stdin ends with a newline that is not
+# part of it (so that awk sees the last line whole); else it is a file, which /proc tells the size
+# of. BARE empty: as the body of an APIG response (STATUS, HEADERS one "Name: value" a line). Line
+# by line: memory is the longest line's, time linear.
 fg_json_write() {
-	FG_E_BARE=$1 FG_E_STATUS=${2-} FG_E_BASE64=${3-} FG_E_HEADERS=${4-} FG_E_K_STATUS=$fg_k_status \
-		FG_E_K_BASE64=$fg_k_response_base64 FG_E_K_HEADERS=$fg_k_headers FG_E_K_BODY=$fg_k_response_body \
-		LC_ALL=C awk '
+	FG_E_IS_FILE=$1 FG_E_BARE=$2 FG_E_STATUS=${3-} FG_E_BASE64=${4-} FG_E_HEADERS=${5-} \
+		FG_E_K_STATUS=$fg_k_status FG_E_K_BASE64=$fg_k_response_base64 FG_E_K_HEADERS=$fg_k_headers \
+		FG_E_K_BODY=$fg_k_response_body LC_ALL=C awk '
+function fdpos(   line, pos) {
+	pos = -1
+	if ((getline line < "/proc/self/fdinfo/9") > 0 && line ~ /^pos:/) {
+		sub(/^pos:[ \t]*/, "", line)
+		pos = line + 0
+	}
+	close("/proc/self/fdinfo/9")
+	return pos
+}
 function json(s,   i, c, t) {
 	if (index(s, "\\") || index(s, "\"")) gsub(/[\\"]/, "\\\\&", s)
 	if (s ~ /[\001-\037]/) {
@@ -427,6 +437,8 @@ BEGIN {
 	}
 	ctlesc[8] = "\\b"; ctlesc[9] = "\\t"; ctlesc[12] = "\\f"; ctlesc[13] = "\\r"
 	bare = ENVIRON["FG_E_BARE"] != ""
+	isfile = ENVIRON["FG_E_IS_FILE"] != ""
+	if (isfile) start = fdpos()
 	base64 = ENVIRON["FG_E_BASE64"] == "true"
 	if (!bare) {
 		n = split(ENVIRON["FG_E_HEADERS"], h, "\n")
@@ -455,6 +467,7 @@ BEGIN {
 		next
 	}
 	if (NR > 1) printf "\\n"
+	bytes += length($0)
 	# Long lines in pieces of 4 KiB, so that no awk takes quadratic time, each cut before the
 	# start of a UTF-8 sequence that the piece would split.
 	n = length($0)
@@ -469,8 +482,15 @@ BEGIN {
 	}
 }
 END {
+	# A file that ends with a newline: its last line is not the empty one awk leaves out.
+	if (isfile && !base64 && NR > 0 && fdpos() - start == bytes + NR) printf "\\n"
 	printf "\"%s", bare ? "" : "}"
 }'
+}
+
+# Whether stdin is a file whose size /proc tells (Linux): then awk needs no newline after it.
+fg_stdin_is_file() {
+	[ -f /dev/stdin ] && [ -r /proc/self/fdinfo/0 ]
 }
 
 # fg_apig_respond CALLER BASE64 STATUS CONTENT_TYPE [HEADER...]: an APIG response of stdin's text
@@ -501,11 +521,15 @@ fg_apig_respond() {
 		fg_h=$fg_h${fg_h:+$fg_nl}$fg_a
 	done
 	if [ "$fg_b" = true ]; then
-		base64
+		base64 | fg_json_write '' '' "$fg_s" true "$fg_h"
+	elif fg_stdin_is_file; then
+		fg_json_write 1 '' "$fg_s" false "$fg_h" 9<&0
 	else
-		cat
-		echo
-	fi | fg_json_write '' "$fg_s" "$fg_b" "$fg_h"
+		{
+			cat
+			echo
+		} | fg_json_write '' '' "$fg_s" false "$fg_h"
+	fi
 }
 
 # fg_apig_json [STATUS [HEADER...]] writes an APIG response (status 200 by default) whose body is
@@ -539,10 +563,14 @@ fg_apig_binary() {
 # fg_json_string prints stdin, byte for byte, as a JSON string; fg_json_quote TEXT prints TEXT
 # as one (without a process when it is printable ASCII without quotes or backslashes).
 fg_json_string() {
-	{
-		cat
-		echo
-	} | fg_json_write 1
+	if fg_stdin_is_file; then
+		fg_json_write 1 1 9<&0
+	else
+		{
+			cat
+			echo
+		} | fg_json_write '' 1
+	fi
 }
 fg_json_quote() {
 	case $1 in

@@ -37,9 +37,13 @@ handler() {
 		return 1
 		;;
 	esac
+	# {"method":...,"path":...,"query":{...},"body":"<the body as text>"}, as JSON.
 	{
-		printf '{"method":%s,"path":%s,"query":%s,"body":' \
-			"$(fg_json_quote "$FG_APIG_METHOD")" "$(fg_json_quote "$FG_APIG_PATH")" "$FG_APIG_QUERY"
+		printf '{"method":'
+		fg_json_quote "$FG_APIG_METHOD"
+		printf ',"path":'
+		fg_json_quote "$FG_APIG_PATH"
+		printf ',"query":%s,"body":' "$FG_APIG_QUERY"
 		fg_json_string <"$FG_APIG_BODY"
 		printf '}'
 	} | fg_apig_json
