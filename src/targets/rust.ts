@@ -250,6 +250,8 @@ export const rust: Target = {
       maxResponseBytesLiteral: intLiteral(String(model.maxResponseBytes)),
       eventTypes: types,
       eventsUseJson: fields.some((f) => f.isJson),
+      // The event type the docs' examples parse: a trigger's other than API Gateway's, when there is one.
+      exampleEvent: (model.events.triggers.find((t) => t.name !== apig.request.name) ?? apig.request).id,
       apigBodyMethod: requestType.decoders.find((d) => d.key === apig.body.key)!.method,
       // Fields of the response type beyond the four roles take their defaults in the builders.
       apigResponseHasOthers: apig.response.fields.some((f) => !roles.has(f.key)),

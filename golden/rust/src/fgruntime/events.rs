@@ -2,7 +2,7 @@
 // Source: FunctionGraph custom runtime spec. Regenerate with fg-bootgen instead of editing this file.
 
 //! The events that triggers hand a function, as types. Parse one with
-//! `serde_json::from_slice::<ObsEvent>(event)` in a raw handler, or take it as the input of a
+//! `serde_json::from_slice::<TimerEvent>(event)` in a raw handler, or take it as the input of a
 //! [`start_json`](super::start_json) handler.
 //!
 //! Decoding is lenient: a missing or `null` field takes its zero value (`""`, 0, `false`, empty),
