@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { GENERATED_NOTICE } from "../src/model.js";
-import { LANGS, SPECS, buildDir, type SpecName } from "./support/outputs.js";
+import { LANGS, ROOT, SPECS, buildDir, type SpecName } from "./support/outputs.js";
 import { check } from "./support/tools.js";
 
 /** The generated runtime, its helpers and the user's scaffold: each must pass every check as generated. */
@@ -69,5 +69,17 @@ describe.runIf(LANGS.includes("shell")).each(Object.keys(SPECS) as SpecName[])("
     expect(notice).toBe(`# ${GENERATED_NOTICE}`);
     const mode = check("stat", ["-c", "%a", "bootstrap"], dir);
     expect(mode.output.trim()).toBe("755");
+  });
+});
+
+/** The shell test code (the conformance test handler, the event probe) is held to the same checks. */
+describe.runIf(LANGS.includes("shell"))("shell lint, test scripts", () => {
+  const files = ["test/conformance/handlers/shell/handler.sh", "test/events/shell/probe.sh"];
+
+  it("is shfmt-formatted and passes shellcheck (every check)", () => {
+    const fmt = check("shfmt", ["-d", ...files], ROOT);
+    expect(fmt.output, "shfmt -d").toBe("");
+    const lint = check("shellcheck", ["--norc", "--severity=style", ...files], ROOT);
+    expect(lint.status, lint.output).toBe(0);
   });
 });
