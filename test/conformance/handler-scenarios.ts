@@ -168,7 +168,8 @@ function canonical(entries: NormalEntry[]): NormalEntry[] {
       const inner = tryParse((parsed as Record<string, string>)[K.responseBody]!);
       if (inner !== undefined) (parsed as Record<string, unknown>)[K.responseBody] = { json: inner };
     }
-    return { ...e, body: sortKeys(parsed) };
+    // Through JSON text and back, as the golden file stores it (-0 becomes 0 there).
+    return { ...e, body: JSON.parse(JSON.stringify(sortKeys(parsed))) as unknown };
   });
 }
 
@@ -260,6 +261,8 @@ export const HANDLER_SCENARIOS: Scenario[] = [
   },
   {
     name: "context-getters",
+    // The shell answers its own op (fg_user_data), the others the getters.
+    group: (v) => (isShell(v) ? "shell" : "all"),
     async run(v, start) {
       const s = await start({ handler: "test", mode: "json" });
       const env = conformanceEnv(spec, s.dir);
