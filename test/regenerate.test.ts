@@ -175,7 +175,7 @@ describe("--dry-run", () => {
     writeFileSync(join(dir, "main.go"), "package main\n");
     const before = state(dir);
     const again = runCli(["-l", "go", "-o", dir, "--dry-run", "--spec", altSpec((t) => t.replace("Function.HandlerError", "Fn.Failed"))]);
-    expect(again.stdout).toMatch(/update\s+fgruntime\/runtime\.go/);
+    expect(again.stdout).toMatch(/update\s+fgruntime\/errors\.go/);
     expect(again.stdout).toMatch(/skip\s+main\.go/);
     expect(again.stdout).toMatch(/keep\s+Makefile/);
     expect(state(dir)).toEqual(before);
