@@ -1,11 +1,11 @@
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSpec } from "../src/spec.js";
 import { snake } from "../src/names.js";
-import { LANGS, SPECS, buildDir, type SpecName } from "./support/outputs.js";
+import { LANGS, ROOT, SPECS, buildDir, type SpecName } from "./support/outputs.js";
 
 /** The generated runtime (a package) and the user's scaffold: both must pass every check as generated. */
 const FILES = ["fgruntime", "handler.py"];
@@ -127,7 +127,8 @@ describe.runIf(LANGS.includes("python")).each(Object.keys(SPECS) as SpecName[])(
   });
 
   it("loads the handler the handler variable names (index.handler: index.py), else handler.py's", () => {
-    const handlerEnv = spec.env.find((e) => e.field === "handler");
+    // The spec's entryPoint variable, as the Python target reads it (a variable merely named handler is not one).
+    const handlerEnv = spec.env.find((e) => e.entryPoint);
     if (!handlerEnv) return;
     const copy = mkdtempSync(join(tmpdir(), "fg-python-handler-"));
     try {
@@ -176,5 +177,87 @@ describe.runIf(LANGS.includes("python")).each(Object.keys(SPECS) as SpecName[])(
     const { code, output } = run("env", ["-u", spec.apiAddressEnv, "python3", "-m", "fgruntime"], dir);
     expect(code, output).toBe(1);
     expect(output).toMatch(new RegExp(`^fgruntime: ${spec.apiAddressEnv} is not set`));
+  });
+});
+
+/**
+ * The README's examples: each a ```python block right after `<!-- example: TRIGGER -->`, where
+ * TRIGGER names the trigger whose `spec/samples/TRIGGER.json` event the example answers.
+ */
+function readmeExamples(readme: string): Map<string, string> {
+  const examples = new Map<string, string>();
+  for (const m of readme.matchAll(/^<!-- example: ([\w-]+) -->\n```python\n([\s\S]*?)^```$/gm)) examples.set(m[1]!, m[2]!);
+  return examples;
+}
+
+/** Calls handler.handler with the sample event and a context of empty headers; prints the result as JSON. */
+const CALL_WITH_SAMPLE = [
+  "import dataclasses, json, sys, time",
+  "from fgruntime import runtime",
+  "import handler",
+  "function = runtime._load_function()",
+  "values = {f.name: '' for f in dataclasses.fields(runtime.Context)}",
+  "values.update(request_id='readme-example', function=function, deadline=time.monotonic() + 10)",
+  "with open(sys.argv[1], encoding='utf-8') as f: event = json.load(f)",
+  "print(json.dumps(handler.handler(event, runtime.Context(**values))))",
+].join("\n");
+
+describe.runIf(LANGS.includes("python")).each(Object.keys(SPECS) as SpecName[])("python README examples, %s spec", (specName) => {
+  const dir = buildDir(specName, "python");
+  const { spec } = loadSpec(SPECS[specName]);
+  const readme = () => readmeExamples(readFileSync(join(dir, "README.md"), "utf8"));
+
+  it("shows an APIG and an OBS handler, 5 to 15 lines of code each", () => {
+    const examples = readme();
+    expect([...examples.keys()]).toEqual(["apig", "obs"]);
+    for (const [name, code] of examples) {
+      const lines = code.split("\n").filter((l) => l.trim() !== "" && !l.trim().startsWith("#"));
+      expect(lines.length, `${name}:\n${code}`).toBeGreaterThanOrEqual(5);
+      expect(lines.length, `${name}:\n${code}`).toBeLessThanOrEqual(15);
+    }
+  });
+
+  // Each example is handler.py in a copy of the output: formatted, linted, type-checked against
+  // the generated fgruntime, then run on its trigger's sample event.
+  it.each(["apig", "obs"])("the %s example passes ruff and mypy --strict as handler.py and answers the sample event", (name) => {
+    const code = readme().get(name);
+    expect(code, `no <!-- example: ${name} --> block in README.md`).toBeDefined();
+    const copy = mkdtempSync(join(tmpdir(), `fg-python-readme-${name}-`));
+    try {
+      cpSync(dir, copy, { recursive: true });
+      writeFileSync(join(copy, "handler.py"), code!);
+      const checks: [string, string[]][] = [
+        ["ruff", ["format", "--isolated", "--no-cache", "--check", "--diff", "handler.py"]],
+        ["ruff", ["check", "--isolated", "--no-cache", "handler.py"]],
+        // The generated code's strict set, less the docstrings a few-line example goes without.
+        ["ruff", ["check", "--isolated", "--no-cache", "--select", "ALL", "--ignore", [...RUFF_IGNORE, "D100", "D103"].join(","), "--target-version", TARGET_VERSION, "handler.py"]],
+        ["mypy", ["--strict", "--config-file=", "--cache-dir=/dev/null", "handler.py"]],
+      ];
+      for (const [cmd, args] of checks) {
+        const { code: status, output } = run(cmd, args, copy);
+        expect(status, `${cmd} ${args.join(" ")}:\n${output}\n--- handler.py\n${code}`).toBe(0);
+      }
+      const sample = join(ROOT, "spec/samples", `${name}.json`);
+      const call = spawnSync("python3", ["-S", "-c", CALL_WITH_SAMPLE, sample], { cwd: copy, encoding: "utf8" });
+      const out = call.stdout;
+      expect(call.status, `${out}${call.stderr}`).toBe(0);
+      const result = JSON.parse(out) as unknown;
+      if (name === "apig") {
+        const response = spec.events.types[spec.events.apig.response]!;
+        expect(Object.keys(result as object).sort()).toEqual(response.fields.map((f) => f.name).sort());
+        const status = (result as Record<string, unknown>)[response.fields.find((f) => f.role === "status")!.name];
+        expect(status, out).toBeLessThan(400);
+      } else {
+        // Every object's bucket and key are logged or returned.
+        const event = JSON.parse(readFileSync(sample, "utf8")) as { Records: { s3: { bucket: { name: string }; object: { key: string } } }[] };
+        expect(event.Records.length).toBeGreaterThan(0);
+        for (const r of event.Records) {
+          expect(`${out}${call.stderr}`).toContain(r.s3.bucket.name);
+          expect(`${out}${call.stderr}`).toContain(r.s3.object.key);
+        }
+      }
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });
