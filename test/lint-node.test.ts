@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { appendFileSync, copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,6 +48,34 @@ function declaredValues(file: string): string[] {
 function tsc(files: string[], cwd: string, extra: string[] = []) {
   const args = ["--noEmit", "--strict", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext"];
   return check(join(BIN, "tsc"), [...args, "--typeRoots", join(ROOT, "node_modules/@types"), "--types", "node", ...extra, ...files], cwd);
+}
+
+/**
+ * The README's code examples, by the name in the HTML comment right before each fence
+ * (`<!-- example: apig -->`, then a ```js block). A marker without its fence is an error.
+ */
+function readmeExamples(readme: string): Map<string, string> {
+  const examples = new Map<string, string>();
+  for (const m of readme.matchAll(/^<!-- example: ([\w-]+) -->\n\n```js\n([\s\S]*?)^```$/gm)) examples.set(m[1]!, m[2]!);
+  expect(readme.match(/<!-- example:/g)?.length ?? 0, "every `<!-- example: NAME -->` is followed by a ```js fence").toBe(examples.size);
+  return examples;
+}
+
+/** Lines of code of an example: neither blank nor JSDoc. */
+const codeLines = (code: string) => code.split("\n").filter((l) => l.trim() !== "" && !/^\s*(\/\*\*|\*)/.test(l)).length;
+
+/** Runs an example module's `handler` on a sample event with a fresh Context, as runtime.mjs would. */
+function runExample(dir: string, file: string, sample: string) {
+  const script = [
+    'import { readFileSync } from "node:fs";',
+    'import { Context } from "./runtime.mjs";',
+    `const { handler } = await import(${JSON.stringify(`./${file}`)});`,
+    `const event = JSON.parse(readFileSync(${JSON.stringify(sample)}, "utf8"));`,
+    'process.stdout.write(JSON.stringify(await handler(event, new Context({ requestId: "readme-run" }))));',
+  ].join("\n");
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, encoding: "utf8" });
+  expect(r.status, r.stderr).toBe(0);
+  return { result: JSON.parse(r.stdout) as unknown, stderr: r.stderr };
 }
 
 describe.skipIf(!LANGS.includes("node")).each(Object.keys(SPECS) as SpecName[])("node output, %s spec", (spec) => {
@@ -102,6 +131,55 @@ describe.skipIf(!LANGS.includes("node")).each(Object.keys(SPECS) as SpecName[])(
     expect(bad.output).toMatch(/handler\.mts\(\d+,\d+\): error TS\d+: Property 'httpMethd' does not exist/);
     expect(bad.output).toMatch(/handler\.mts\(\d+,\d+\): error TS2322: /);
     expect(bad.output).toContain("Type 'string' is not assignable to type 'number'");
+  });
+
+  describe("the README's handler examples (<!-- example: NAME --> before each ```js block)", () => {
+    const samples = join(ROOT, "spec/samples");
+    let copy = "";
+    /** Each example as a module of its own in a copy of the output, beside the declaration files. */
+    const files = () => {
+      copy = copyOf(spec, "readme");
+      const examples = readmeExamples(readFileSync(join(dir, "README.md"), "utf8"));
+      for (const [name, code] of examples) writeFileSync(join(copy, `example-${name}.mjs`), code);
+      return examples;
+    };
+
+    it("are an APIG and an OBS handler, 5 to 15 lines of code each", () => {
+      const examples = files();
+      expect([...examples.keys()]).toEqual(["apig", "obs"]);
+      for (const [name, code] of examples) {
+        expect(codeLines(code), name).toBeGreaterThanOrEqual(5);
+        expect(codeLines(code), name).toBeLessThanOrEqual(15);
+      }
+    });
+
+    it("type-check against the declaration files: tsc --strict --checkJs", () => {
+      const examples = files();
+      // No --skipLibCheck: what the examples import is checked too, as in a user's strict project.
+      const r = tsc([...examples.keys()].map((name) => `example-${name}.mjs`), copy, ["--allowJs", "--checkJs"]);
+      expect(r.status, r.output).toBe(0);
+    });
+
+    it("run on the spec's sample events: the APIG one answers with the decoded body, the OBS one with each object", () => {
+      files();
+      const apigSample = readFileSync(join(samples, "apig.json"), "utf8");
+      const body = Buffer.from((JSON.parse(apigSample) as { body: string }).body, "base64").toString("utf8");
+      const apig = runExample(copy, "example-apig.mjs", join(samples, "apig.json"));
+      expect(apig.result).toMatchObject({ statusCode: expect.any(Number), isBase64Encoded: false, headers: expect.any(Object), body: expect.any(String) });
+      expect(JSON.stringify(JSON.parse((apig.result as { body: string }).body))).toContain(JSON.stringify(JSON.parse(body)).slice(1, -1));
+      expect(apig.stderr).toMatch(/ readme-run INFO /);
+
+      const obsSample = JSON.parse(readFileSync(join(samples, "obs.json"), "utf8")) as {
+        Records: { s3: { bucket: { name: string }; object: { key: string; size: number } } }[];
+      };
+      const obs = runExample(copy, "example-obs.mjs", join(samples, "obs.json"));
+      for (const { s3 } of obsSample.Records) {
+        expect(JSON.stringify(obs.result)).toContain(JSON.stringify(s3.bucket.name));
+        expect(JSON.stringify(obs.result)).toContain(JSON.stringify(s3.object.key));
+        expect(JSON.stringify(obs.result)).toContain(String(s3.object.size));
+        expect(obs.stderr).toContain(`${s3.bucket.name}/${s3.object.key}`);
+      }
+    });
   });
 
   it("bootstrap is valid sh and starts node without a subshell", () => {
