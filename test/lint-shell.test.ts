@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GENERATED_NOTICE } from "../src/model.js";
-import { LANGS, ROOT, SPECS, buildDir, type SpecName } from "./support/outputs.js";
+import { CLI, LANGS, ROOT, SPECS, buildDir, type SpecName } from "./support/outputs.js";
 import { check } from "./support/tools.js";
 
 /** The generated runtime, its helpers and the user's scaffold: each must pass every check as generated. */
@@ -161,5 +161,152 @@ describe.runIf(LANGS.includes("shell")).each(AWKS)("fgevents.sh under %s", (_nam
     const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     const binary = JSON.parse(run("fg_apig_binary 200 image/png", bytes).out) as Record<string, unknown>;
     expect(binary).toEqual({ statusCode: 200, isBase64Encoded: true, headers: { "Content-Type": "image/png" }, body: bytes.toString("base64") });
+  });
+});
+
+/**
+ * The README's two examples, an APIG handler and an OBS handler, each marked by an HTML comment
+ * `<!-- example: NAME -->` on the line before its ```sh fence: taken out of the generated README,
+ * put in handler.sh as a user would (a copy of the generated output), then linted as the scaffold
+ * is and run on the samples: sourced after fgevents.sh under each shell and awk, and under the
+ * real bootstrap (fg-bootgen emulate).
+ */
+const EXAMPLES = ["apig", "obs"] as const;
+type Example = (typeof EXAMPLES)[number];
+
+/** The code of the one ```sh block marked `<!-- example: NAME -->` in a README. */
+function readmeExample(readme: string, name: string): string {
+  const marked = [...readme.matchAll(new RegExp(`^<!-- example: ${name} -->\\n\`\`\`sh\\n([\\s\\S]*?)^\`\`\`$`, "gm"))];
+  if (marked.length !== 1) throw new Error(`README.md has ${marked.length} sh blocks marked <!-- example: ${name} -->, not 1`);
+  return marked[0]![1]!;
+}
+
+/** A copy of the generated output whose handler.sh is the generated one's header comment and the example. */
+function exampleDir(dir: string, code: string): string {
+  const work = mkdtempSync(join(tmpdir(), "fg-readme-"));
+  for (const file of ["bootstrap", "fgevents.sh", "Makefile"]) copyFileSync(join(dir, file), join(work, file));
+  chmodSync(join(work, "bootstrap"), 0o755);
+  const scaffold = readFileSync(join(dir, "handler.sh"), "utf8");
+  writeFileSync(join(work, "handler.sh"), `${scaffold.slice(0, scaffold.indexOf("\n\n") + 2)}${code}`);
+  return work;
+}
+
+const sample = (trigger: string) => readFileSync(join(ROOT, "spec/samples", `${trigger}.json`));
+
+describe.runIf(LANGS.includes("shell"))("shell README examples, default spec", () => {
+  const dir = buildDir("default", "shell");
+  const works: string[] = [];
+  let readme = "";
+  const work = {} as Record<Example, string>;
+  // In hooks, not while collecting: the output is built by then (and need not be when shell is left out).
+  beforeAll(() => {
+    readme = readFileSync(join(dir, "README.md"), "utf8");
+    for (const name of EXAMPLES) works.push((work[name] = exampleDir(dir, readmeExample(readme, name))));
+  });
+  afterAll(() => works.forEach((w) => rmSync(w, { recursive: true, force: true })));
+
+  /** Runs `handler` as bootstrap does (a subshell under set -eu, the event on stdin and in FG_EVENT_FILE). */
+  const invoke = (name: Example, event: Buffer, shell: string[] = ["sh"], shim?: string) => {
+    const w = work[name];
+    const eventFile = join(w, "event.json");
+    writeFileSync(eventFile, event);
+    const r = spawnSync(shell[0]!, [...shell.slice(1), "-c", '. ./fgevents.sh; . ./handler.sh; (set -eu; handler) <"$FG_EVENT_FILE"'], {
+      cwd: w,
+      env: { ...process.env, PATH: shim ? `${shim}:${process.env.PATH}` : process.env.PATH, fg_tmp: w, FG_EVENT_FILE: eventFile, FG_REQUEST_ID: "readme-example" },
+    });
+    return { status: r.status, out: r.stdout.toString("utf8"), err: r.stderr.toString("utf8") };
+  };
+
+  it.each(EXAMPLES)("marks the %s example once, 5 to 15 lines of code", (name) => {
+    const lines = readmeExample(readme, name).trimEnd().split("\n").length;
+    expect(lines).toBeGreaterThanOrEqual(5);
+    expect(lines).toBeLessThanOrEqual(15);
+  });
+
+  it.each(EXAMPLES)("%s: handler.sh passes shfmt, shellcheck (every check, and no options) and sh -n", (name) => {
+    const fmt = check("shfmt", ["-d", "handler.sh"], work[name]);
+    expect(fmt.output, "shfmt -d").toBe("");
+    const strict = check("shellcheck", ["--norc", "--severity=style", "handler.sh"], work[name]);
+    expect(strict.status, strict.output).toBe(0);
+    const plain = check("shellcheck", ["handler.sh"], work[name]);
+    expect(plain.output, "shellcheck").toBe("");
+    for (const [, cmd, args] of SHELLS) {
+      const r = check(cmd, [...args, "handler.sh"], work[name]);
+      expect(r.status, `${cmd} ${args.join(" ")}: ${r.output}`).toBe(0);
+    }
+  });
+
+  it.each(EXAMPLES)("%s: calls only helpers that fgevents.sh or bootstrap defines", (name) => {
+    const defined = new Set(["fgevents.sh", "bootstrap"].flatMap((f) => [...readFileSync(join(dir, f), "utf8").matchAll(/^(fg_\w+)\(\) \{/gm)].map((m) => m[1]!)));
+    const called = [...readmeExample(readme, name).matchAll(/\bfg_[a-z_]+\b/g)].map((m) => m[0]);
+    expect(called.length).toBeGreaterThan(0);
+    for (const f of called) expect(defined.has(f), `${f} is not a generated helper`).toBe(true);
+  });
+
+  // The APIG sample's request, as Node reads it: what the example must answer with.
+  const apig = JSON.parse(sample("apig").toString("utf8")) as { httpMethod: string; path: string; queryStringParameters: Record<string, string>; body: string; isBase64Encoded: boolean };
+  const apigWant = {
+    method: apig.httpMethod,
+    path: apig.path,
+    lang: apig.queryStringParameters.lang,
+    query: apig.queryStringParameters,
+    body: Buffer.from(apig.body, apig.isBase64Encoded ? "base64" : "utf8").toString("utf8"),
+  };
+  const checkApig = (r: { status: number | null; out: string; err: string }, id = "readme-example") => {
+    expect(r.status, r.err).toBe(0);
+    const res = JSON.parse(r.out) as { statusCode: number; isBase64Encoded: boolean; headers: Record<string, string>; body: string };
+    expect(res).toEqual({ statusCode: 200, isBase64Encoded: false, headers: { "Content-Type": "application/json", "Cache-Control": "no-store" }, body: expect.any(String) });
+    expect(JSON.parse(res.body)).toEqual(apigWant);
+    expect(r.err).toMatch(new RegExp(`Z ${id} INFO ${apig.httpMethod} ${apig.path} \\(lang ${apigWant.lang}\\)$`, "m"));
+  };
+
+  // The OBS sample, and a compact event of three records, the second with its object before its bucket.
+  type ObsRecord = { s3: { bucket: { name: string }; object: { key: string; size: number } } };
+  const obs = JSON.parse(sample("obs").toString("utf8")) as { Records: ObsRecord[] };
+  const other = JSON.parse(JSON.stringify(obs.Records[0])) as ObsRecord & Record<string, unknown>;
+  other.s3 = { object: { size: 7, key: "a+b%22c d.txt" }, bucket: { name: "other-bucket" } } as ObsRecord["s3"];
+  const obsEvents: [name: string, event: Buffer, records: ObsRecord[]][] = [
+    ["the sample", sample("obs"), obs.Records],
+    ["three compact records", Buffer.from(JSON.stringify({ Records: [obs.Records[0], other, obs.Records[0]] })), [obs.Records[0]!, other, obs.Records[0]!]],
+  ];
+  const checkObs = (r: { status: number | null; out: string; err: string }, records: ObsRecord[]) => {
+    expect(r.status, r.err).toBe(0);
+    expect(r.out).toBe(records.map((x) => `${x.s3.bucket.name}/${x.s3.object.key}\n`).join(""));
+    const logged = r.err.split("\n").filter(Boolean).map((l) => l.replace(/^\S+Z readme-example INFO /, ""));
+    expect(logged).toEqual(records.map((x) => `obs://${x.s3.bucket.name}/${x.s3.object.key}: ${x.s3.object.size} bytes`));
+  };
+
+  /** A folder whose `awk` is that awk, for PATH. */
+  const awkShim = (argv: string[]) => {
+    const bin = join(work.apig, "awk", argv.join("-"));
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, "awk"), `#!/bin/sh\nexec ${argv.join(" ")} "$@"\n`, { mode: 0o755 });
+    return bin;
+  };
+  const matrix = SHELLS.flatMap(([shellName, cmd]) =>
+    AWKS.filter(([, argv]) => hasAwk(argv)).map(([awkName, argv]) => [`${shellName}, ${awkName}`, cmd === "busybox" ? ["busybox", "ash"] : [cmd], argv] as const),
+  );
+
+  it.each(matrix)("apig: answers the APIG sample with its method, path, query and decoded body (%s)", (_name, shell, awk) => {
+    checkApig(invoke("apig", sample("apig"), [...shell], awkShim(awk)));
+  });
+
+  it.each(matrix)("obs: logs and returns each record's bucket, key and size (%s)", (_name, shell, awk) => {
+    for (const [what, event, records] of obsEvents) {
+      const r = invoke("obs", event, [...shell], awkShim(awk));
+      expect(r.status, `${what}: ${r.err}`).toBe(0);
+      checkObs(r, records);
+    }
+  });
+
+  // End to end: the copy's bootstrap, with the example as its handler.sh, under the emulated runtime API.
+  it.each(EXAMPLES)("%s: runs under bootstrap (fg-bootgen emulate) on its sample", (name) => {
+    const r = spawnSync(process.execPath, [CLI, "emulate", "--dir", work[name], "--event", join(ROOT, "spec/samples", `${name}.json`)], { encoding: "utf8", timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const [head, ...rest] = r.stdout.split("\n");
+    expect(head, r.stdout).toMatch(/: response, /);
+    const body = rest.join("\n").replace(/\n$/, "");
+    if (name === "apig") checkApig({ status: 0, out: body, err: r.stderr }, "\\S+");
+    else expect(body).toBe(obs.Records.map((x) => `${x.s3.bucket.name}/${x.s3.object.key}\n`).join(""));
   });
 });
