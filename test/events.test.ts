@@ -75,8 +75,7 @@ describe.each(LANGS)("events: %s", (lang) => {
     expect([...probe.triggers].sort()).toEqual(lang === "shell" ? ["apig"] : Object.keys(samples).sort());
   });
 
-  it.each(Object.keys(samples).sort())("decodes the %s sample field for field", (trigger) => {
-    if (!probe.triggers.includes(trigger)) return;
+  it.each(lang === "shell" ? ["apig"] : Object.keys(samples).sort())("decodes the %s sample field for field", (trigger) => {
     const got = probe.decode(trigger, samples[trigger]!);
     const want = expected(trigger, samples[trigger]!, lang === "shell");
     expect(got.event, `${lang}: the ${trigger} sample as the generated type holds it`).toEqual(want.event);
