@@ -249,6 +249,11 @@ export function roleField(spec: Spec, which: "request" | "response", role: strin
   return type.fields.find((f) => f.role === role)!;
 }
 
+/** The APIG request's field of an optional role (headers, pathParameters, context), if it has one. */
+export function optionalRoleField(spec: Spec, role: string): SpecEventField | undefined {
+  return spec.events.types[spec.events.apig.request]!.fields.find((f) => f.role === role);
+}
+
 function pair(text: string, flag: string): [string, string] {
   const eq = text.indexOf("=");
   if (eq === 0) throw new UserError(`${flag} ${text}: expected NAME=VALUE`);
@@ -335,7 +340,7 @@ function applyApig(spec: Spec, event: Record<string, unknown>, opts: EventOption
     if (!opts.path.startsWith("/")) throw new UserError(`--path ${opts.path}: a request path starts with /, e.g. --path /orders/42`);
     event[key("path")] = opts.path;
     // The sample's path parameters belong to the sample's path; the API's path template is unknown here.
-    const params = request.fields.find((x) => x.name === "pathParameters" && x.type === "map" && !x.list);
+    const params = optionalRoleField(spec, "pathParameters");
     if (params) event[params.name] = {};
   }
   if (opts.body !== undefined) {
@@ -355,8 +360,7 @@ function applyApig(spec: Spec, event: Record<string, unknown>, opts: EventOption
     event[key("query")] = q;
   }
   if (opts.header !== undefined && opts.header.length > 0) {
-    // The request type has no role for its headers: they are the map field named headers.
-    const f = request.fields.find((x) => x.name === "headers" && x.type === "map" && !x.list);
+    const f = optionalRoleField(spec, "headers");
     if (!f) throw new UserError(`--header: ${spec.events.apig.request} has no headers map; set its fields with --set (${fieldNames(request)})`);
     const h: Record<string, string> = {};
     for (const item of opts.header) {

@@ -85,6 +85,9 @@ const TRIGGER = /^[a-z][a-z0-9-]*$/;
 export const SCALAR_TYPES = ["string", "integer", "number", "boolean", "map", "json"] as const;
 export const REQUEST_ROLES = ["method", "path", "query", "body", "base64"] as const;
 export const RESPONSE_ROLES = ["status", "headers", "body", "base64"] as const;
+/** Roles an APIG request may give (the local API Gateway fills them), and its context type's. */
+export const OPTIONAL_REQUEST_ROLES = ["headers", "pathParameters", "context"] as const;
+export const CONTEXT_ROLES = ["requestId", "sourceIp", "stage", "apiId"] as const;
 // Python keywords cannot be TypedDict keys in class syntax; the others stay usable everywhere.
 const PY_KEYWORDS = new Set(["False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield"]);
 
@@ -175,7 +178,11 @@ function place(path: PropertyKey[]): string {
   return out || "(top level)";
 }
 
-const ROLE_TYPES: Record<string, string> = { method: "string", path: "string", query: "map", body: "string", base64: "boolean", status: "integer", headers: "map" };
+// "type": the field holds one value of an event type (not a list).
+const ROLE_TYPES: Record<string, string> = {
+  method: "string", path: "string", query: "map", body: "string", base64: "boolean", status: "integer", headers: "map",
+  pathParameters: "map", context: "type", requestId: "string", sourceIp: "string", stage: "string", apiId: "string",
+};
 
 /** The event rules that span types: references resolve, roles are complete, names stay distinct. */
 function eventChecks(events: SpecEvents): string[] {
@@ -218,33 +225,37 @@ function eventChecks(events: SpecEvents): string[] {
     const cycle = findCycle(name, types);
     if (cycle) problems.push(`${at}: contains itself (${cycle.join(" > ")}); only a list may hold its own type`);
   }
-  const roleCheck = (which: "request" | "response", roles: readonly string[]) => {
-    const name = events.apig[which];
+  /** Each required role on exactly one field, each optional one on at most one, of the right type. */
+  const roleCheck = (name: string, at: string, required: readonly string[], optional: readonly string[] = []) => {
     const type = types[name];
-    if (!type) return problems.push(`events.apig.${which}: ${name} is not a type of events.types`);
-    for (const role of roles) {
+    if (!type) return problems.push(`${at}: ${name} is not a type of events.types`);
+    for (const role of [...required, ...optional]) {
       const holders = type.fields.filter((f) => f.role === role);
-      if (holders.length !== 1) problems.push(`events.types.${name}: needs exactly one field with role: ${role} (found ${holders.length})`);
-      else if (holders[0]!.type !== ROLE_TYPES[role] || holders[0]!.list)
-        problems.push(`events.types.${name}: the field with role ${role} must be of type ${ROLE_TYPES[role]}`);
+      const want = ROLE_TYPES[role]!;
+      if (holders.length > 1 || (holders.length === 0 && required.includes(role)))
+        problems.push(`events.types.${name}: needs ${required.includes(role) ? "exactly" : "at most"} one field with role: ${role} (found ${holders.length})`);
+      else if (holders[0] && (holders[0].list || (want === "type" ? !types[holders[0].type] : holders[0].type !== want)))
+        problems.push(`events.types.${name}: the field with role ${role} must be of ${want === "type" ? "an event type" : `type ${want}`}`);
     }
+    const all = [...required, ...optional];
     type.fields.forEach((f, i) => {
-      if (f.role !== undefined && !roles.includes(f.role))
-        problems.push(`events.types.${name}.fields[${i}].role: must be one of ${roles.join(", ")}`);
+      if (f.role !== undefined && !all.includes(f.role)) problems.push(`events.types.${name}.fields[${i}].role: must be one of ${all.join(", ")}`);
     });
     return undefined;
   };
-  roleCheck("request", REQUEST_ROLES);
-  roleCheck("response", RESPONSE_ROLES);
+  roleCheck(events.apig.request, "events.apig.request", REQUEST_ROLES, OPTIONAL_REQUEST_ROLES);
+  roleCheck(events.apig.response, "events.apig.response", RESPONSE_ROLES);
+  const contextType = types[events.apig.request]?.fields.find((f) => f.role === "context")?.type;
+  if (contextType && types[contextType]) roleCheck(contextType, "events.apig.request context", [], CONTEXT_ROLES);
   const request = types[events.apig.request];
   const body = request?.fields.find((f) => f.role === "body");
   const flag = request?.fields.find((f) => f.role === "base64");
   if (body && flag && body.decode?.base64When !== flag.name)
     problems.push(`events.types.${events.apig.request}: the body field needs decode: { base64When: ${flag.name} } (the scaffolds decode it)`);
   for (const [name, type] of Object.entries(types)) {
-    if (name === events.apig.request || name === events.apig.response) continue;
+    if (name === events.apig.request || name === events.apig.response || name === contextType) continue;
     type.fields.forEach((f, i) => {
-      if (f.role !== undefined) problems.push(`events.types.${name}.fields[${i}].role: roles belong to the events.apig types only`);
+      if (f.role !== undefined) problems.push(`events.types.${name}.fields[${i}].role: roles belong to the events.apig types (and the request's context) only`);
     });
   }
   return problems;

@@ -363,9 +363,20 @@ describe("APIG events and responses follow the spec's roles, not fixed names", (
     const type = renamed.events.types[renamed.events.apig.request]!;
     for (const f of type.fields) if (f.role) f.name = `x_${f.name}`;
     for (const f of type.fields) if (f.decode?.base64When) f.decode.base64When = `x_${f.decode.base64When}`;
+    const context = renamed.events.types[type.fields.find((f) => f.role === "context")!.type]!;
+    for (const f of context.fields) if (f.role) f.name = `y_${f.name}`;
     const event = JSON.parse(apigRequestEvent(renamed, { method: "GET", url: "/a?b=c", rawHeaders: ["Host", "h"], body: Buffer.from("hi"), sourceIp: "::1" }, "id-1").toString());
     expect(checkEvent(renamed.events.types, renamed.events.apig.request, event)).toEqual([]);
-    expect(event).toMatchObject({ x_httpMethod: "GET", x_path: "/a", x_queryStringParameters: { b: "c" }, x_body: "aGk=", x_isBase64Encoded: true, headers: { host: "h" } });
+    expect(event).toMatchObject({
+      x_httpMethod: "GET",
+      x_path: "/a",
+      x_queryStringParameters: { b: "c" },
+      x_body: "aGk=",
+      x_isBase64Encoded: true,
+      x_headers: { host: "h" },
+      x_pathParameters: {},
+      x_requestContext: { y_requestId: "id-1", y_sourceIp: "::1", y_stage: "RELEASE", y_apiId: "fg-bootgen-emulate" },
+    });
   });
 });
 

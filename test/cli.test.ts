@@ -148,6 +148,9 @@ describe("bad input: one clear line, exit 2, nothing written", () => {
     ["an APIG role of the wrong type", () => specWith((s) => (s.events.types.ApigResponse.fields[0].type = "string")), /events\.types\.ApigResponse: the field with role status must be of type integer/],
     ["two triggers of one name", () => specWith((s) => (s.events.types.KafkaEvent.trigger = "obs")), /events\.types\.(KafkaEvent|ObsEvent)\.trigger: obs is already the trigger of/],
     ["an APIG body without its decode", () => specWith((s) => delete s.events.types.ApigRequest.fields[3].decode), /events\.types\.ApigRequest: the body field needs decode: \{ base64When: isBase64Encoded \}/],
+    ["a request role outside the APIG types", () => specWith((s) => (s.events.types.TimerEvent.fields[0].role = "requestId")), /events\.types\.TimerEvent\.fields\[0\]\.role: roles belong to the events\.apig types \(and the request's context\) only/],
+    ["a context role on a map", () => specWith((s) => (s.events.types.ApigRequest.fields[5].type = "map")), /events\.types\.ApigRequest: the field with role context must be of an event type/],
+    ["an optional role twice", () => specWith((s) => (s.events.types.ApigRequest.fields[4].role = "headers")), /events\.types\.ApigRequest: needs at most one field with role: headers \(found 2\)/],
     ["an APIG type that does not exist", () => specWith((s) => (s.events.apig.response = "HttpAnswer")), /events\.apig\.response: HttpAnswer is not a type of events\.types/],
   ];
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { base64Problem, checkEvent, describeValue, isPlainObject } from "../eventcheck.js";
-import { roleField, zeroValue } from "../events.js";
+import { optionalRoleField, roleField, zeroValue } from "../events.js";
 import type { Spec } from "../spec.js";
 import type { InvocationResult } from "./api.js";
 import type { Pool } from "./pool.js";
@@ -36,22 +36,22 @@ export function apigRequestEvent(spec: Spec, req: HttpRequest, requestId: string
   event[key("query")] = query;
   event[key("body")] = req.body.toString("base64");
   event[key("base64")] = true;
-  const fields = types[typeName]!.fields;
-  const has = (name: string, type: string) => fields.some((f) => f.name === name && f.type === type && !f.list);
-  if (has("headers", "map")) {
+  const headersField = optionalRoleField(spec, "headers");
+  if (headersField) {
     const headers: Record<string, string> = {};
     for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
       const name = req.rawHeaders[i]!.toLowerCase();
       const value = req.rawHeaders[i + 1]!;
       headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
     }
-    event.headers = headers;
+    event[headersField.name] = headers;
   }
-  const context = fields.find((f) => f.name === "requestContext" && types[f.type] && !f.list);
+  const context = optionalRoleField(spec, "context");
   if (context) {
-    const ctx = event.requestContext as Record<string, unknown>;
-    const set = (name: string, value: string) => {
-      if (types[context.type]!.fields.some((f) => f.name === name && f.type === "string")) ctx[name] = value;
+    const ctx = event[context.name] as Record<string, unknown>;
+    const set = (role: string, value: string) => {
+      const f = types[context.type]!.fields.find((x) => x.role === role);
+      if (f) ctx[f.name] = value;
     };
     // One ID for the request context, the runtime's request ID header and the access log.
     set("requestId", requestId);
