@@ -37,10 +37,6 @@ export interface EnvModel {
   /** The default as text ("" when there is none); templates quote it for strings. */
   default: string;
   getter: string;
-  /** Holds a JSON object whose keys the context looks up (getUserData). */
-  isUserData: boolean;
-  /** Names the handler to load, as the built-in runtimes read it (`index.handler`). */
-  isEntryPoint: boolean;
   description: string;
 }
 
@@ -167,7 +163,7 @@ export interface Model {
   maxResponseBytes: number;
   /** The built-in runtimes' getters that spec headers and variables answer, in spec order. */
   getters: GetterModel[];
-  /** The variable holding the user's JSON data, or null. */
+  /** The variable holding a JSON object whose keys the context looks up (getUserData), or null. */
   userData: EnvModel | null;
   /** The variable naming the handler to load (`index.handler`), or null. */
   entryPoint: EnvModel | null;
@@ -204,8 +200,6 @@ function envVar(e: SpecEnv, naming: Naming): EnvModel {
     hasDefault: e.default !== undefined,
     default: e.default === undefined ? "" : String(e.default),
     getter: e.getter ?? "",
-    isUserData: e.userData,
-    isEntryPoint: e.entryPoint,
     description: e.description,
   };
 }
@@ -315,9 +309,9 @@ export function buildModel(spec: Spec, naming: Naming): Model {
         .filter((e) => e.getter)
         .map((e) => ({ name: e.getter, id: e.id, fromHeader: false, fromEnv: true, secret: false, isString: e.isString, isInteger: e.isInteger, isNumber: e.isNumber })),
     ],
-    userData: env.find((e) => e.isUserData) ?? null,
-    hasUserData: env.some((e) => e.isUserData),
-    entryPoint: env.find((e) => e.isEntryPoint) ?? null,
+    userData: env[spec.env.findIndex((e) => e.userData)] ?? null,
+    hasUserData: spec.env.some((e) => e.userData),
+    entryPoint: env[spec.env.findIndex((e) => e.entryPoint)] ?? null,
     events: eventsModel(spec.events, naming),
   };
 }
