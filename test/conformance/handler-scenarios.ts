@@ -1,6 +1,7 @@
 import { expect } from "vitest";
 import type { InvocationResult } from "../../src/emulator/api.js";
 import type { NormalEntry } from "../../src/emulator/transcript.js";
+import { roleField } from "../../src/events.js";
 import type { Spec } from "../../src/spec.js";
 import { SPEC, conformanceEnv, conformanceHeaders, type Session } from "./harness.js";
 import type { Scenario } from "./scenarios.js";
@@ -20,19 +21,18 @@ const NOT_INPUT_TYPE = "the event does not match the handler's input type";
 
 /** The JSON keys of the APIG request and response fields, by role, from the spec. */
 export function apigKeys(s: Spec) {
-  const role = (type: string, r: string) => s.events.types[type]!.fields.find((f) => f.role === r)!.name;
-  const req = s.events.apig.request;
-  const res = s.events.apig.response;
+  const req = (role: string) => roleField(s, "request", role).name;
+  const res = (role: string) => roleField(s, "response", role).name;
   return {
-    method: role(req, "method"),
-    path: role(req, "path"),
-    query: role(req, "query"),
-    body: role(req, "body"),
-    base64: role(req, "base64"),
-    status: role(res, "status"),
-    headers: role(res, "headers"),
-    responseBody: role(res, "body"),
-    responseBase64: role(res, "base64"),
+    method: req("method"),
+    path: req("path"),
+    query: req("query"),
+    body: req("body"),
+    base64: req("base64"),
+    status: res("status"),
+    headers: res("headers"),
+    responseBody: res("body"),
+    responseBase64: res("base64"),
   };
 }
 const K = apigKeys(spec);
