@@ -160,7 +160,16 @@ export interface Model {
   errorTypeField: string;
   errorMessageField: string;
   errorTypes: Spec["errors"]["types"];
+  /** The error body's stack-trace key, or null when the spec names none (then no trace is posted). */
+  errorStackTraceField: string | null;
+  hasStackTrace: boolean;
   maxResponseBytes: number;
+  maxStackFrames: number;
+  maxLogLineBytes: number;
+  shutdownGraceMs: number;
+  /** The variable choosing text or json log lines, or null (then always text). */
+  logFormat: EnvModel | null;
+  hasLogFormat: boolean;
   /** The built-in runtimes' getters that spec headers and variables answer, in spec order. */
   getters: GetterModel[];
   /** The variable holding a JSON object whose keys the context looks up (getUserData), or null. */
@@ -300,7 +309,14 @@ export function buildModel(spec: Spec, naming: Naming): Model {
     errorTypeField: spec.errors.typeField,
     errorMessageField: spec.errors.messageField,
     errorTypes: spec.errors.types,
+    errorStackTraceField: spec.errors.stackTraceField ?? null,
+    hasStackTrace: spec.errors.stackTraceField !== undefined,
     maxResponseBytes: spec.limits.maxResponseBytes,
+    maxStackFrames: spec.limits.maxStackFrames,
+    maxLogLineBytes: spec.limits.maxLogLineBytes,
+    shutdownGraceMs: spec.limits.shutdownGraceMs,
+    logFormat: env[spec.env.findIndex((e) => e.logFormat)] ?? null,
+    hasLogFormat: spec.env.some((e) => e.logFormat),
     getters: [
       ...all
         .filter((h) => h.getter)

@@ -75,6 +75,7 @@ const envVar = z.strictObject({
   timeout: z.boolean().optional().default(false),
   userData: z.boolean().optional().default(false),
   entryPoint: z.boolean().optional().default(false),
+  logFormat: z.boolean().optional().default(false),
 });
 
 // Event schemas. JSON keys become identifiers in every language (after each one's spelling
@@ -145,14 +146,20 @@ const specSchema = z.strictObject({
   errors: z.strictObject({
     typeField: z.string().regex(FIELD, "must be a lowerCamelCase JSON key"),
     messageField: z.string().regex(FIELD, "must be a lowerCamelCase JSON key"),
+    stackTraceField: z.string().regex(FIELD, "must be a lowerCamelCase JSON key").optional(),
     types: z.strictObject({
       handler: z.string().regex(ERROR_TYPE, "must be letters, digits and . _ : -"),
       panic: z.string().regex(ERROR_TYPE, "must be letters, digits and . _ : -"),
       responseTooLarge: z.string().regex(ERROR_TYPE, "must be letters, digits and . _ : -"),
+      // Defaults keep a spec written before these limits existed valid.
+      init: z.string().regex(ERROR_TYPE, "must be letters, digits and . _ : -").optional().default("Runtime.InitError"),
     }),
   }),
   limits: z.strictObject({
     maxResponseBytes: z.number().int("must be a whole number of bytes").positive("must be positive").max(2 ** 31 - 1),
+    maxStackFrames: z.number().int("must be a whole number").min(1, "must be at least 1").max(1000).optional().default(32),
+    maxLogLineBytes: z.number().int("must be a whole number of bytes").min(1024, "must be at least 1024").max(2 ** 31 - 1).optional().default(90000),
+    shutdownGraceMs: z.number().int("must be a whole number of milliseconds").min(0, "must not be negative").max(600000).optional().default(2000),
   }),
   events: events.optional(),
 });
@@ -318,6 +325,14 @@ function crossChecks(spec: Spec): string[] {
   });
   if (spec.errors.typeField === spec.errors.messageField)
     problems.push("errors.messageField: must differ from errors.typeField");
+  const stack = spec.errors.stackTraceField;
+  if (stack !== undefined && (stack === spec.errors.typeField || stack === spec.errors.messageField))
+    problems.push("errors.stackTraceField: must differ from errors.typeField and errors.messageField");
+  const errorTypes = Object.entries(spec.errors.types);
+  errorTypes.forEach(([k, v], i) => {
+    const other = errorTypes.slice(0, i).find(([, w]) => w === v);
+    if (other) problems.push(`errors.types.${k}: ${v} is already errors.types.${other[0]}: every failure needs its own type`);
+  });
   if (spec.endpoints.response.path === spec.endpoints.error.path)
     problems.push("endpoints.error.path: must differ from endpoints.response.path");
   const getters = new Map<string, string>();
@@ -338,6 +353,12 @@ function crossChecks(spec: Spec): string[] {
   if (userData.length > 1) problems.push(`env: at most one variable can be userData (found ${userData.length})`);
   spec.env.forEach((e, i) => {
     if (e.userData && e.type !== "string") problems.push(`env[${i}].type: the userData variable holds JSON text, so it must be a string`);
+  });
+  const logFormats = spec.env.filter((e) => e.logFormat);
+  if (logFormats.length > 1) problems.push(`env: at most one variable can be the logFormat (found ${logFormats.length})`);
+  spec.env.forEach((e, i) => {
+    if (e.logFormat && (e.type !== "string" || (e.default !== undefined && e.default !== "text" && e.default !== "json")))
+      problems.push(`env[${i}]: the logFormat variable must be a string whose default is text or json`);
   });
   problems.push(...eventChecks(spec.events));
   return problems;

@@ -60,6 +60,8 @@ export type EventSource = Buffer | string | ((requestId: string) => Buffer);
 
 interface Pending {
   requestId: string;
+  /** The ID to hand out instead of a generated one (tests of IDs that need escaping). */
+  fixedId?: string;
   event: Buffer | ((requestId: string) => Buffer);
   headers: Record<string, string> | undefined;
   sentAt: number;
@@ -104,6 +106,8 @@ export class RuntimeApi {
   private readonly sockets = new Set<Socket>();
   private readonly idPrefix = randomUUID().slice(0, 24);
   private dispatched = 0;
+  /** Fixed IDs handed out so far (generated ones are recognised by their form). */
+  private readonly fixedIds = new Set<string>();
   private readonly fixedHeaders: Record<string, string>;
   private readonly idHeader: string;
   private readonly nextPath: string;
@@ -173,9 +177,9 @@ export class RuntimeApi {
   }
 
   /** Queues an event; resolves when the function answers it, or when the emulator gives up on it. */
-  invoke(event: EventSource, headers?: Record<string, string>): Promise<InvocationResult> {
+  invoke(event: EventSource, headers?: Record<string, string>, requestId?: string): Promise<InvocationResult> {
     return new Promise((resolve) => {
-      this.queue.push({ requestId: "", event: typeof event === "string" ? Buffer.from(event) : event, headers, sentAt: 0, resolve });
+      this.queue.push({ requestId: "", fixedId: requestId, event: typeof event === "string" ? Buffer.from(event) : event, headers, sentAt: 0, resolve });
       this.dispatch();
     });
   }
@@ -245,6 +249,7 @@ export class RuntimeApi {
   /** 0: never handed out; 1: in flight; 2: settled. */
   private idState(requestId: string): 0 | 1 | 2 {
     if (this.inFlight.has(requestId)) return 1;
+    if (this.fixedIds.has(requestId)) return 2;
     if (requestId.length !== 36 || !requestId.startsWith(this.idPrefix)) return 0;
     const n = Number.parseInt(requestId.slice(24), 16);
     return Number.isInteger(n) && n >= 0 && n < this.dispatched && /^[0-9a-f]{12}$/.test(requestId.slice(24)) ? 2 : 0;
@@ -259,12 +264,17 @@ export class RuntimeApi {
     }
     const next = this.takeQueued()!;
     this.waiting = undefined;
-    next.requestId = this.newRequestId();
+    if (next.fixedId !== undefined) {
+      if (this.inFlight.has(next.fixedId) || this.fixedIds.has(next.fixedId)) throw new Error(`request ID ${next.fixedId} was already handed out`);
+      this.fixedIds.add(next.fixedId);
+    }
+    next.requestId = next.fixedId ?? this.newRequestId();
     const event = typeof next.event === "function" ? (next.event = next.event(next.requestId)) : next.event;
     next.sentAt = performance.now();
     this.inFlight.set(next.requestId, next);
     const headers = next.headers ? { ...this.fixedHeaders, ...next.headers } : { ...this.fixedHeaders };
-    headers[this.idHeader] = next.requestId;
+    // HTTP carries header bytes: an ID beyond ASCII goes as its UTF-8 bytes (Node writes latin1).
+    headers[this.idHeader] = Buffer.from(next.requestId, "utf8").toString("latin1");
     headers["content-length"] = String(event.length);
     res.writeHead(200, headers).end(event);
     if (this.record) {
@@ -298,6 +308,14 @@ export class RuntimeApi {
     for (const r of this.routes) {
       if (req.method === r.method && path.length > r.prefix.length + r.suffix.length && path.startsWith(r.prefix) && path.endsWith(r.suffix)) {
         const raw = path.slice(r.prefix.length, path.length - r.suffix.length);
+        // The ID is one path segment: anything beyond RFC 3986's pchar must come percent-encoded.
+        if (!/^[A-Za-z0-9\-._~!$&'()*+,;=:@%]*$/.test(raw)) {
+          req.resume();
+          this.rejected++;
+          this.reply(res, 400, `the request ID in ${path} is not percent-encoded: escape every byte outside A-Z a-z 0-9 - . _ ~`);
+          if (this.record) this.transcript.push({ t: this.now(), type: "other", method: req.method ?? "", path, status: 400 });
+          return;
+        }
         let id = raw;
         if (raw.includes("%")) {
           try {

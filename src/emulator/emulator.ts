@@ -93,11 +93,11 @@ export class Emulator {
   }
 
   /** Queues an event; resolves with the function's answer, a timeout, or a crash. */
-  invoke(event: EventSource, headers?: Record<string, string>): Promise<InvocationResult> {
+  invoke(event: EventSource, headers?: Record<string, string>, requestId?: string): Promise<InvocationResult> {
     if (this.gaveUp) {
       return Promise.resolve({ requestId: "", kind: "crash", body: Buffer.alloc(0), ms: 0, reason: this.gaveUp });
     }
-    return this.api.invoke(event, headers);
+    return this.api.invoke(event, headers, requestId);
   }
 
   /**

@@ -63,7 +63,7 @@ export function removeWork(): void {
   rmSync(WORK, { recursive: true, force: true });
 }
 
-const HANDLER_FILES: Record<Lang, string> = {
+export const HANDLER_FILES: Record<Lang, string> = {
   go: "main.go",
   rust: "src/main.rs",
   python: "handler.py",
@@ -116,6 +116,7 @@ export function conformanceEnv(spec: Spec, dir: string): Record<string, string> 
   for (const e of spec.env) {
     if (e.timeout) out[e.name] = "30";
     else if (e.name === "RUNTIME_CODE_ROOT") out[e.name] = dir;
+    else if (e.logFormat) out[e.name] = "text";
     else if (e.name === "RUNTIME_USERDATA") out[e.name] = `{"msg":"grüße \\"q\\" $HOME \`id\` \\\\ end"}`;
     else if (e.type === "integer") out[e.name] = "256";
     else if (e.type === "number") out[e.name] = "0.5";
@@ -132,6 +133,13 @@ export interface SessionOptions {
   mode?: "json";
   /** Replaces the spec variables of conformanceEnv entirely when given. */
   env?: Record<string, string>;
+  /** Added to the environment (after env or conformanceEnv). */
+  extraEnv?: Record<string, string>;
+  /**
+   * Runs the bootstrap from a fresh copy of the build, changed by `prepare` first (a broken
+   * handler file, an interpreter in bin/): the shared build stays as it is.
+   */
+  prepare?: (dir: string) => void;
   headers?: Record<string, string>;
   /** The function's timeout (RUNTIME_TIMEOUT and the emulator's limit); default 30 s. */
   timeoutSeconds?: number;
@@ -164,7 +172,14 @@ export class Session {
   ) {
     const specName = opts.spec ?? "default";
     this.spec = SPEC[specName];
-    this.dir = opts.handler === "test" ? testBuild(variant.lang) : buildDir(specName, variant.lang);
+    const built = opts.handler === "test" ? testBuild(variant.lang) : buildDir(specName, variant.lang);
+    if (opts.prepare) {
+      this.dir = mkdtempSync(join(WORK, `prepared-${variant.id}-`));
+      cpSync(built, this.dir, { recursive: true, verbatimSymlinks: true });
+      opts.prepare(this.dir);
+    } else {
+      this.dir = built;
+    }
     // A private TMPDIR, to see whether the runtime leaves files behind.
     this.tmp = mkdtempSync(join(WORK, `tmp-${variant.id}-`));
     const env: Record<string, string> = {
@@ -173,6 +188,7 @@ export class Session {
       TMPDIR: this.tmp,
       ...(opts.env ?? conformanceEnv(this.spec, this.dir)),
       ...(opts.mode === "json" ? { FG_TEST_MODE: "json" } : {}),
+      ...opts.extraEnv,
     };
     if (opts.timeoutSeconds !== undefined) env[this.spec.env.find((e) => e.timeout)!.name] = String(opts.timeoutSeconds);
     const headerValues = opts.headers ?? conformanceHeaders(this.spec);
@@ -219,8 +235,9 @@ export class Session {
     return this;
   }
 
-  invoke(event: string | Buffer, headers?: Record<string, string>): Promise<InvocationResult> {
-    return this.emu.invoke(event, headers);
+  /** Queues an event; `requestId` hands it out under that ID instead of a generated one. */
+  invoke(event: string | Buffer, headers?: Record<string, string>, requestId?: string): Promise<InvocationResult> {
+    return this.emu.invoke(event, headers, requestId);
   }
 
   /** The pid of the bootstrap's current process. */
