@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { checkGolden } from "./golden.js";
 import { CI, Session, VARIANTS, missingTool, removeWork, testBuild, type SessionOptions, type Variant } from "./harness.js";
 import { HANDLER_SCENARIOS } from "./handler-scenarios.js";
+import { HARDENING_SCENARIOS } from "./hardening-scenarios.js";
 import { ALT_SCENARIOS, SCENARIOS, type Scenario } from "./scenarios.js";
 
 /**
@@ -51,5 +52,6 @@ describe.each(VARIANTS)("conformance: $id", (variant: Variant) => {
 
   for (const scenario of SCENARIOS) register(scenario);
   for (const scenario of HANDLER_SCENARIOS) register(scenario);
+  for (const scenario of HARDENING_SCENARIOS) register(scenario);
   for (const scenario of ALT_SCENARIOS) register(scenario);
 });

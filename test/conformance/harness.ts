@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import type { GetFault, InvocationResult, PostFault } from "../../src/emulator/api.js";
 import { Emulator } from "../../src/emulator/emulator.js";
 import { groupMembers, rssKiB } from "../../src/emulator/instance.js";
@@ -165,6 +166,7 @@ export class Session {
   /** Files left in the private TMPDIR once the bootstrap had stopped. */
   tmpLeft: string[] = [];
   private tails: Record<"stdout" | "stderr", string> = { stdout: "", stderr: "" };
+  private readonly decoders = { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") };
 
   constructor(
     readonly variant: Variant,
@@ -206,7 +208,8 @@ export class Session {
       postFaults: opts.postFaults,
       listenDelayMs: opts.listenDelayMs,
       stopGraceMs: 3000,
-      onOutput: (stream, chunk) => this.capture(stream, chunk.toString("utf8")),
+      // A character split between two chunks must not become two U+FFFD.
+      onOutput: (stream, chunk) => this.capture(stream, this.decoders[stream].write(chunk)),
     });
     Session.live.add(this);
   }
@@ -287,6 +290,13 @@ export class Session {
   static async stopAll(): Promise<void> {
     await Promise.all([...Session.live].map((s) => s.stop()));
   }
+}
+
+/** An error body's keys: the type and the message, in order, then the spec's stack trace if any. */
+export function errorKeysOk(keys: string[], spec: Spec): boolean {
+  const two = [spec.errors.typeField, spec.errors.messageField];
+  const three = spec.errors.stackTraceField ? [...two, spec.errors.stackTraceField] : two;
+  return [two, three].some((want) => want.length === keys.length && want.every((k, i) => keys[i] === k));
 }
 
 export function mkdirp(dir: string): string {

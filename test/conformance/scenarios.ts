@@ -4,7 +4,7 @@ import { rssKiB } from "../../src/emulator/instance.js";
 import type { NormalEntry, TranscriptEntry } from "../../src/emulator/transcript.js";
 import type { Spec } from "../../src/spec.js";
 import { expectScaffoldEcho } from "./handler-scenarios.js";
-import { SPEC, Session, conformanceEnv, conformanceHeaders, type SessionOptions, type Variant } from "./harness.js";
+import { SPEC, Session, conformanceEnv, conformanceHeaders, errorKeysOk, type SessionOptions, type Variant } from "./harness.js";
 
 /**
  * The scenario list every language's output must pass. Each scenario drives a bootstrap over
@@ -43,7 +43,7 @@ function errorOf(r: InvocationResult, s: Spec): { type: unknown; message: unknow
 function expectError(r: InvocationResult, type: string, session: Session, s: Spec = spec): string {
   expect(r.kind, `expected an error post, got ${r.kind}: ${r.body.toString().slice(0, 300)}\n${session.tail()}`).toBe("error");
   const e = errorOf(r, s);
-  expect(e.keys, `error body ${e.raw}`).toEqual([s.errors.typeField, s.errors.messageField]);
+  expect(errorKeysOk(e.keys, s), `error body ${e.raw}`).toBe(true);
   expect(e.type, `error body ${e.raw}`).toBe(type);
   expect(typeof e.message === "string" && e.message.trim() !== "", `error message must be non-empty: ${e.raw}`).toBe(true);
   return e.message as string;
@@ -79,7 +79,7 @@ function expectBackoff(session: Session, failures: number): void {
 }
 
 /** A JSON event of exactly `size` bytes, its string made of `unit` repeated (then ASCII padding). */
-function sizedEvent(size: number, unit = "x"): Buffer {
+export function sizedEvent(size: number, unit = "x"): Buffer {
   const head = Buffer.from('{"data":"');
   const tail = Buffer.from('"}');
   const room = size - head.length - tail.length;
@@ -206,23 +206,39 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "big-events",
-    // Generous: the shell output validates JSON with awk, which is slow on big events under load.
+    // Generous: the shell output reads big events with awk, slow under load.
     timeoutMs: 300_000,
     async run(v, start) {
+      const report: string[] = [];
+      // The shell runtime must fit a 128 MB instance whatever the shell and awk (issue 11): the
+      // whole process tree, measured by sampling, stays under this bound.
+      const shellBoundKiB = 64 * 1024;
+      const bounded = (peakKiB: number, what: string, s: Session) => {
+        if (isShell(v)) expect(peakKiB, `${v.id}: peak RSS of ${what}: ${Math.round(peakKiB / 1024)} MiB\n${s.tail()}`).toBeLessThanOrEqual(shellBoundKiB);
+      };
       const s = await start({ handler: "test", timeoutSeconds: 120 });
       const unit = 'abc ü € 😀 \\" $HOME `id` \\\\ %s ';
-      const report: string[] = [];
       for (const size of [1 << 20, 6_000_000]) {
         const event = sizedEvent(size, unit);
         expect(event.length).toBe(size);
         const t0 = performance.now();
         const { result, peakKiB } = await s.peakRss(s.invoke(event));
         expectResponse(result, event, s);
-        report.push(`${size} bytes: ${Math.round(performance.now() - t0)} ms, peak RSS ${Math.round(peakKiB / 1024)} MiB`);
+        bounded(peakKiB, `a ${size}-byte event through the runtime`, s);
+        report.push(`runtime ${size} B: ${Math.round(performance.now() - t0)} ms, ${Math.round(peakKiB / 1024)} MiB`);
       }
-      // For information (no bound is asserted): what a big event costs each runtime.
+      // The scaffold reads the event as JSON (the shell: with awk) and answers it in an APIG
+      // envelope, which stays under the response limit for plain characters.
+      const scaffold = await start({ handler: "scaffold", timeoutSeconds: 120 });
+      const event = sizedEvent(6_000_000);
+      const t0 = performance.now();
+      const { result, peakKiB } = await scaffold.peakRss(scaffold.invoke(event));
+      expectScaffoldEcho(result, event.toString("utf8"), scaffold);
+      bounded(peakKiB, "a 6,000,000-byte event through the scaffold", scaffold);
+      report.push(`scaffold 6000000 B: ${Math.round(performance.now() - t0)} ms, ${Math.round(peakKiB / 1024)} MiB`);
+      // For information (time is the bench's business; only the shell's memory is bounded here).
       console.log(`${v.id}: big events: ${report.join("; ")}`);
-      return s.normalized();
+      return [...s.normalized(), ...scaffold.normalized()];
     },
   },
   {
@@ -490,18 +506,6 @@ export const SCENARIOS: Scenario[] = [
       return [{ type: "soak", everyInvocationAnsweredOnce: responses === n && s.emu.api.posts === n, rejected: s.emu.api.rejected, tmpLeft: s.tmpLeft.length }];
     },
   },
-  {
-    name: "sigterm-idle",
-    async run(v, start) {
-      const s = await start({ handler: "test" });
-      expectResponse(await s.invoke(ok(1)), ok(1), s);
-      await new Promise((r) => setTimeout(r, 300)); // idle in the long poll
-      const exit = await s.emu.terminate("SIGTERM");
-      expect(exit.ms, "exits promptly on SIGTERM").toBeLessThan(3000);
-      expect(exit.leftovers, "no child process left behind").toEqual([]);
-      return s.normalized();
-    },
-  },
 ];
 
 /** Scenarios against the alternative spec (other paths, the request ID mid-path, a 1 MiB limit). */
@@ -549,7 +553,7 @@ function parseLines(text: string): Record<string, string> {
   return out;
 }
 
-async function waitFor(cond: () => boolean, ms: number): Promise<void> {
+export async function waitFor(cond: () => boolean, ms: number): Promise<void> {
   const until = performance.now() + ms;
   while (!cond() && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
 }
