@@ -7,7 +7,6 @@ import { validateSpec } from "../src/spec.js";
 import { ROOT } from "./support/outputs.js";
 
 // any: the cases poke at arbitrary places of the spec, valid or not.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
 const embedded = (): Loose => parseYaml(readFileSync(join(ROOT, "spec/functiongraph.yaml"), "utf8")) as Loose;
 
