@@ -128,6 +128,25 @@ describe("runtime API: protocol mistakes get a clear 4xx", () => {
     expect(r.postStatus).toBe(500);
   });
 
+  it("hands out a fixed request ID as UTF-8 bytes and takes it back only percent-encoded", async () => {
+    const api = new RuntimeApi(spec, {}, { record: true });
+    const addr = await api.listen();
+    cleanup.push(() => api.close());
+    const id = "a/b c?d#e%f ü😀";
+    const result = api.invoke("{}", undefined, id);
+    const got = await http(addr, "GET", spec.endpoints.next.path);
+    // node:http hands header bytes over as latin1 characters.
+    expect(Buffer.from(got.headers["x-cff-request-id"] as string, "latin1").toString("utf8")).toBe(id);
+    const raw = await http(addr, "POST", "/v1/runtime/invocation/response/a/b", "x");
+    expect(raw.status).toBe(400);
+    expect(raw.body).toContain("not percent-encoded");
+    expect((await http(addr, "POST", `/v1/runtime/invocation/response/${encodeURIComponent(id)}`, "done")).status).toBe(202);
+    const r = await result;
+    expect({ kind: r.kind, id: r.requestId, body: r.body.toString() }).toEqual({ kind: "response", id, body: "done" });
+    expect((await http(addr, "POST", `/v1/runtime/invocation/response/${encodeURIComponent(id)}`, "again")).status, "answered already").toBe(409);
+    expect(() => api.invoke("{}", undefined, id)).not.toThrow();
+  });
+
   it("reports an invocation the runtime skipped (next GET without an answer) as unanswered", async () => {
     const api = new RuntimeApi(spec);
     const addr = await api.listen();
