@@ -105,7 +105,11 @@ export async function apigThroughput({ cli, loops, langs, instances, clients, n,
         try {
           const r = await apigRun({ cli, loop, instances: k, clients, n: lang === "shell" ? shellN : n, maxMs, env: env(loop) });
           runs[k].push(r);
-          log(`apig ${lang} ×${k} round ${round}/${rounds}: ${r.perSecond.toFixed(0)} req/s over ${r.requests} requests (${Object.entries(r.statuses).map(([s, c]) => `${c}× ${s}`).join(", ")})`);
+          log(
+            `apig ${lang} ×${k} round ${round}/${rounds}: ${r.perSecond.toFixed(0)} req/s over ${r.requests} requests (${Object.entries(r.statuses)
+              .map(([s, c]) => `${c}× ${s}`)
+              .join(", ")})`,
+          );
         } catch (err) {
           errors[k] = err.message;
           log(`apig ${lang} ×${k}: ${err.message}`);
@@ -122,7 +126,15 @@ export async function apigThroughput({ cli, loops, langs, instances, clients, n,
       const statuses = {};
       for (const r of rs) for (const [st, c] of Object.entries(r.statuses)) statuses[st] = (statuses[st] ?? 0) + c;
       const rates = rs.map((r) => r.perSecond);
-      out[lang][k] = { instances: k, perSecond: median(rates), min: Math.min(...rates), max: Math.max(...rates), requests: rs.reduce((a, r) => a + r.requests, 0), statuses, runs: rs };
+      out[lang][k] = {
+        instances: k,
+        perSecond: median(rates),
+        min: Math.min(...rates),
+        max: Math.max(...rates),
+        requests: rs.reduce((a, r) => a + r.requests, 0),
+        statuses,
+        runs: rs,
+      };
     }
   }
   return out;

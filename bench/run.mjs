@@ -6,18 +6,18 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { buildLang, buildReference, CLI, LANGS, realPythonDir, ROOT, sampleLoop } from "./build.mjs";
+import { buildLang, buildReference, buildTyped, CLI, LANGS, realPythonDir, ROOT, sampleLoop, shellUnderBash } from "./build.mjs";
 import { apigTable, apigThroughput } from "./apig.mjs";
-import { coldStart, generatorRuns, Session, spawnFloor } from "./measure.mjs";
+import { APIG_EVENT, bareStart, cliRuns, coldStart, Session, spawnFloor } from "./measure.mjs";
 import { sleep } from "./proc.mjs";
-import { median, render, summarize } from "./report.mjs";
+import { render, summarize } from "./report.mjs";
 
 const HELP = `npm run bench -- [options]   (each option also reads the environment variable shown)
   --n N          invocations per loop over all rounds: go, rust, python, node, references (BENCH_N, 10000)
   --shell-n N    the same for the shell output and the sample loop (BENCH_SHELL_N, 200)
   --rounds N     rounds of interleaved batches (BENCH_ROUNDS, 10)
   --starts N     cold starts per language (BENCH_STARTS, 21)
-  --gen-runs N   generator runs and bare node starts, alternated (BENCH_GEN_RUNS, 9)
+  --gen-runs N   turns of the CLI runs (generate, --help, --check) and a bare node -e 0 (BENCH_GEN_RUNS, 11)
   --lang L       only these languages, repeatable (BENCH_LANGS=go,rust)
   --work DIR     build and scratch folder (BENCH_WORK, $TMPDIR/fg-bootgen-bench)
   --apig-n N     requests per language and instance count through emulate --apig (BENCH_APIG_N, 2000)
@@ -64,7 +64,7 @@ function options() {
     shellN: int("shell-n", "BENCH_SHELL_N", 200),
     rounds: int("rounds", "BENCH_ROUNDS", 10),
     starts: int("starts", "BENCH_STARTS", 21),
-    genRuns: int("gen-runs", "BENCH_GEN_RUNS", 9),
+    genRuns: int("gen-runs", "BENCH_GEN_RUNS", 11),
     langs: LANGS.filter((l) => langs.includes(l)),
     work: values.work ?? process.env.BENCH_WORK ?? join(tmpdir(), "fg-bootgen-bench"),
     apigN: int("apig-n", "BENCH_APIG_N", 2000),
@@ -82,6 +82,8 @@ function only(value) {
   return value;
 }
 
+/** The languages whose typed JSON handler is measured against the raw scaffold. */
+const TYPED = ["go", "rust"];
 const began = performance.now();
 const log = (msg) => process.stderr.write(`bench: ${((performance.now() - began) / 1000).toFixed(1).padStart(5)} s  ${msg}\n`);
 const opts = options();
@@ -115,7 +117,17 @@ for (const lang of opts.langs) {
   loops[lang] = { ...buildLang(lang, work), n: lang === "shell" ? opts.shellN : opts.n };
   if (loops[lang].error) log(`${lang}: not built: ${loops[lang].error}`);
 }
-if (opts.langs.includes("shell")) loops.sample = { ...sampleLoop(work), n: opts.shellN };
+// The shell output under bash too, and the official sample's loop (under bash, as it is written).
+if (opts.langs.includes("shell")) {
+  if (!loops.shell.error) loops["shell-bash"] = { ...shellUnderBash(loops.shell), n: opts.shellN };
+  loops.sample = { ...sampleLoop(work), n: opts.shellN };
+}
+// A second copy of the Go and Rust outputs with a typed JSON handler (bench/handlers/).
+for (const lang of TYPED.filter((l) => opts.langs.includes(l) && !loops[l].error)) {
+  log(`building ${lang} with the typed JSON handler of bench/handlers/${lang}`);
+  loops[`${lang}-typed`] = { ...buildTyped(lang, work), n: opts.n };
+  if (loops[`${lang}-typed`].error) log(`${lang}-typed: not built: ${loops[`${lang}-typed`].error}`);
+}
 const names = Object.keys(loops);
 
 /** Requests per second through `emulate --apig` at 1 and N instances (bench/apig.mjs). */
@@ -179,14 +191,15 @@ for (const name of names.filter((n) => !loops[n].error)) {
   }
 }
 await sleep(ctx.idleMs);
-const rssStart = Object.fromEntries(Object.entries(sessions).map(([name, s]) => [name, s.rss()]));
-const batches = Object.fromEntries(names.map((name) => [name, []]));
+const rssStart = {};
+for (const [name, s] of Object.entries(sessions)) rssStart[name] = await s.idleRss();
+const batches = Object.fromEntries([...names, ...TYPED.map((l) => `${l}-apig`)].map((name) => [name, []]));
 /** One batch of a loop's (`count` invocations, default its share of N); undefined if the loop failed. */
-async function batch(name, count = Math.ceil(loops[name].n / opts.rounds)) {
+async function batch(name, count = Math.ceil(loops[name].n / opts.rounds), event = undefined) {
   const session = sessions[name];
   if (!session) return undefined;
   try {
-    return await session.batch(count);
+    return await session.batch(count, event);
   } catch (err) {
     loops[name].failed = `run failed: ${err.message}`;
     log(`${name}: ${loops[name].failed}`);
@@ -195,10 +208,20 @@ async function batch(name, count = Math.ceil(loops[name].n / opts.rounds)) {
     return undefined;
   }
 }
+const typedPairs = TYPED.filter((l) => sessions[l] && sessions[`${l}-typed`]);
+/** Whether raw and typed answered the APIG event with the same bytes (checked on the warm-up). */
+const sameAnswer = {};
 log("warm-up");
 await batch("reference", 3 * Math.ceil(opts.n / opts.rounds));
-for (const name of Object.keys(sessions)) await batch(name);
-const others = Object.keys(sessions).filter((n) => n !== "reference");
+const others = Object.keys(sessions).filter((n) => n !== "reference" && !n.endsWith("-typed"));
+for (const name of others) await batch(name);
+for (const lang of typedPairs) {
+  const raw = await batch(lang, undefined, APIG_EVENT);
+  const typed = await batch(`${lang}-typed`, undefined, APIG_EVENT);
+  if (raw && typed)
+    sameAnswer[lang] = { same: Buffer.compare(raw.firstBody, typed.firstBody) === 0, raw: raw.firstBody.toString(), typed: typed.firstBody.toString() };
+  if (sameAnswer[lang] && !sameAnswer[lang].same) log(`WARNING: ${lang}: the typed handler answers the APIG event differently from the raw scaffold`);
+}
 let before = await batch("reference");
 for (let round = 1; round <= opts.rounds && before; round++) {
   const line = [];
@@ -209,30 +232,65 @@ for (let round = 1; round <= opts.rounds && before; round++) {
     batches.reference.push(before);
     if (b) {
       const around = { n: before.n + after.n, ms: before.ms + after.ms };
-      batches[name].push({ ...b, around, ratio: b.perSecond / ((around.n / around.ms) * 1000) });
+      batches[name].push({ ...b, round, around, ratio: b.perSecond / ((around.n / around.ms) * 1000) });
       line.push(`${name} ${b.perSecond.toFixed(0)}`);
     }
     before = after;
+  }
+  // Typed against raw on the 1 KiB APIG event, back to back; which goes first alternates by round.
+  for (const lang of typedPairs) {
+    const order = round % 2 ? [lang, `${lang}-typed`] : [`${lang}-typed`, lang];
+    const got = {};
+    for (const name of order) got[name] = await batch(name, undefined, APIG_EVENT);
+    const raw = got[lang];
+    const typed = got[`${lang}-typed`];
+    if (raw && typed) {
+      batches[`${lang}-apig`].push({ ...raw, round });
+      batches[`${lang}-typed`].push({ ...typed, round, ratio: typed.perSecond / raw.perSecond });
+      line.push(`${lang} apig raw ${raw.perSecond.toFixed(0)} typed ${typed.perSecond.toFixed(0)}`);
+    }
   }
   log(`round ${round}/${opts.rounds}, inv/s: reference ${before?.perSecond.toFixed(0)}, ${line.join(", ")}`);
 }
 if (before) batches.reference.push(before);
 await sleep(ctx.idleMs);
-const rssAfter = Object.fromEntries(Object.entries(sessions).map(([name, s]) => [name, s.rss()]));
+const rssAfter = {};
+for (const [name, s] of Object.entries(sessions)) rssAfter[name] = await s.idleRss();
 for (const session of Object.values(sessions)) await session.stop();
 
-// 3. Cold starts, also taking turns (the sample loop and reference-net have no target: left out).
+// 3. Cold starts, all taking turns: in every turn the spawn floor (/bin/true), a bare python3 -S
+// and a bare node -e 0 (started like the bootstraps, with their PATH), then every output once
+// (the sample loop, the bash run of the shell output, the typed copies and reference-net have no
+// target: left out).
 const colds = Object.fromEntries(names.map((name) => [name, []]));
-const coldLoops = names.filter((name) => !loops[name].error && !loops[name].failed && name !== "sample" && name !== "reference-net");
-log(`cold starts: ${opts.starts} × ${coldLoops.join(", ")}`);
-const floor = [];
+const skipCold = new Set(["sample", "reference-net", "shell-bash", ...TYPED.map((l) => `${l}-typed`)]);
+const coldLoops = names.filter((name) => !loops[name].error && !loops[name].failed && !skipCold.has(name));
+const bare = { floor: [], python: [], node: [] };
+const bareArgv = { python: ["python3", "-S", "-c", "pass"], node: ["node", "-e", "0"] };
+const bareEnv = { PATH: ctx.env(loops.reference, "").PATH, HOME: process.env.HOME ?? "/tmp" };
+const bareErrors = {};
+log(
+  `cold starts: ${opts.starts} × floor, ${opts.langs
+    .filter((l) => l in bareArgv)
+    .map((l) => `bare ${l}`)
+    .join(", ")}, ${coldLoops.join(", ")}`,
+);
 for (let i = 0; i < opts.starts; i++) {
-  floor.push(await spawnFloor());
+  bare.floor.push(await spawnFloor());
+  for (const lang of Object.keys(bareArgv).filter((l) => opts.langs.includes(l))) {
+    try {
+      bare[lang].push(await bareStart(bareArgv[lang], bareEnv));
+    } catch (err) {
+      bareErrors[lang] ??= err.message;
+      bare[lang].push(NaN);
+    }
+  }
   for (const name of coldLoops) {
     try {
       colds[name].push(await coldStart(ctx, loops[name]));
     } catch (err) {
       loops[name].coldFailed ??= `cold start failed: ${err.message}`;
+      colds[name].push(NaN);
     }
   }
 }
@@ -240,15 +298,15 @@ for (let i = 0; i < opts.starts; i++) {
 // 3b. The local API Gateway, per language at 1 and N instances.
 const apig = await apigStep();
 
-// 4. The generator, for every language that generates.
+// 4. The CLI (the bin of package.json): generating every language, --help, --check of an
+// up-to-date output, each against a bare node -e 0, taking turns.
 const genLangs = opts.langs.filter((l) => !loops[l].error?.startsWith("generating failed"));
-log(`generator: ${opts.genRuns} runs of --lang ${genLangs.join(" --lang ")}`);
-let generator;
+log(`CLI ${CLI.slice(ROOT.length + 1)}: ${opts.genRuns} turns of node -e 0, --lang ${genLangs.join(" --lang ")}, --help, --check`);
+let cli;
 try {
-  const { gen, bare } = generatorRuns(CLI, genLangs, opts.genRuns, work);
-  generator = { langs: genLangs, genMs: median(gen), bareMs: median(bare), ratio: median(gen) / median(bare), runs: { gen, bare } };
+  cli = { path: CLI.slice(ROOT.length + 1), langs: genLangs, runs: cliRuns(CLI, genLangs, opts.genRuns, work) };
 } catch (err) {
-  generator = { langs: genLangs, error: err.message };
+  cli = { path: CLI.slice(ROOT.length + 1), langs: genLangs, error: err.message };
 }
 
 // 5. Summaries, tables, notes.
@@ -258,10 +316,11 @@ const tree = {
   changed: git("status", "--porcelain", "--", "src", "templates").split("\n").filter(Boolean).length,
 };
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, python: pythonDir, loadBefore, loadAfter: loadavg()[0], tree };
-const summary = summarize({ loops, batches, rssStart, rssAfter, colds, floor, generator });
-const { text, notes } = render(summary, opts, machine);
+const summary = summarize({ loops, batches, rssStart, rssAfter, colds, bare, bareErrors, cli, sameAnswer, apigEventBytes: APIG_EVENT.length });
+const { text, summaryTable, notes } = render(summary, opts, machine);
 console.log(text);
 console.log(`\n${apigHeading()}\n\n${apigTable(apig, opts.apigInstances)}`);
+console.log(`\n${summaryTable}`);
 
 // 6. The JSON, and clean up the scratch folder (where the sample loop leaks its temp files).
 rmSync(scratch, { recursive: true, force: true });

@@ -1,12 +1,16 @@
-#!/bin/sh
+#!/bin/bash
 # The benchmark's baseline for the shell runtime: the loop of the official FunctionGraph sample
 # (docs "custom runtime languages", restated in /work/shared/runtime-api.md), per invocation two curls
-# plus mktemp, grep, tr and cut. Changed only so that it runs under dash and answers like the others:
-# - no `set -o pipefail` (dash rejects it, so the original exits at once);
-# - the response is the generated handler scaffold's (the event wrapped in an API-Gateway result),
-#   built by string interpolation, no process; the POST's answer goes to /dev/null.
-# It still leaks one mktemp file per invocation, as the sample does: the benchmark points TMPDIR to a
-# scratch folder that it deletes afterwards.
+# plus mktemp, grep, tr and cut. The benchmark runs it under bash, where the sample's
+# `set -o pipefail` works (under dash, Debian's /bin/sh, the sample exits at once; the option is
+# set only when bash runs it, so the file still runs under dash). Changed only so that it answers
+# like the others: the response is the generated handler scaffold's (the event wrapped in an
+# API-Gateway result), built by string interpolation, no process; the POST's answer goes to
+# /dev/null. It still leaks one mktemp file per invocation, as the sample does: the benchmark points
+# TMPDIR to a scratch folder that it deletes afterwards.
+if [ -n "${BASH_VERSION:-}" ]; then
+	set -o pipefail
+fi
 while true; do
 	HEADERS="$(mktemp)"
 	# Get an event
