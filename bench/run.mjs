@@ -82,6 +82,28 @@ function only(value) {
   return value;
 }
 
+/**
+ * Whether two answers hold the same JSON, a string `body` that holds JSON compared as JSON: the
+ * order of keys may differ (Rust's HashMap iterates in a random order per process).
+ */
+function sameJson(a, b) {
+  const parsed = (text) => {
+    try {
+      return { json: JSON.parse(text) };
+    } catch {
+      return text;
+    }
+  };
+  const canonical = (v) => {
+    if (Array.isArray(v)) return v.map(canonical);
+    if (v === null || typeof v !== "object") return v;
+    const keys = Object.keys(v).sort();
+    return Object.fromEntries(keys.map((k) => [k, canonical(k === "body" && typeof v[k] === "string" ? parsed(v[k]) : v[k])]));
+  };
+  const text = (buf) => JSON.stringify(canonical(parsed(buf.toString())));
+  return text(a) === text(b);
+}
+
 /** The languages whose typed JSON handler is measured against the raw scaffold. */
 const TYPED = ["go", "rust"];
 const began = performance.now();
@@ -218,8 +240,7 @@ for (const name of others) await batch(name);
 for (const lang of typedPairs) {
   const raw = await batch(lang, undefined, APIG_EVENT);
   const typed = await batch(`${lang}-typed`, undefined, APIG_EVENT);
-  if (raw && typed)
-    sameAnswer[lang] = { same: Buffer.compare(raw.firstBody, typed.firstBody) === 0, raw: raw.firstBody.toString(), typed: typed.firstBody.toString() };
+  if (raw && typed) sameAnswer[lang] = { same: sameJson(raw.firstBody, typed.firstBody), raw: raw.firstBody.toString(), typed: typed.firstBody.toString() };
   if (sameAnswer[lang] && !sameAnswer[lang].same) log(`WARNING: ${lang}: the typed handler answers the APIG event differently from the raw scaffold`);
 }
 let before = await batch("reference");
@@ -327,5 +348,8 @@ rmSync(scratch, { recursive: true, force: true });
 const resultsDir = join(ROOT, "bench/results");
 mkdirSync(resultsDir, { recursive: true });
 const file = join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, options: opts, ...summary, apig, notes }, null, 2)}\n`);
+writeFileSync(
+  file,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, options: opts, ...summary, typedAnswers: sameAnswer, apig, notes }, null, 2)}\n`,
+);
 log(`wrote ${file}`);
