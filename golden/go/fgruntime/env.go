@@ -4,6 +4,7 @@
 package fgruntime
 
 import (
+	"log/slog"
 	"os"
 	"strconv"
 )
@@ -30,6 +31,8 @@ type Function struct {
 	MemoryMB int
 	// CodeRoot comes from RUNTIME_CODE_ROOT: folder holding the function's code.
 	CodeRoot string
+	// LogFormat comes from FG_LOG_FORMAT: format of the runtime's log lines (text or json).
+	LogFormat string
 
 	// userData is UserData parsed once (see Context.UserData); a pointer keeps Function
 	// comparable.
@@ -50,7 +53,7 @@ func envInt(name string, fallback int) int {
 	}
 	v, err := strconv.Atoi(raw)
 	if err != nil {
-		logger.Printf("%s=%q is not a whole number; using %d", name, raw, fallback)
+		logf(slog.LevelWarn, "", "%s=%q is not a whole number; using %d", name, raw, fallback)
 		return fallback
 	}
 	return v
@@ -63,7 +66,7 @@ func envFloat(name string, fallback float64) float64 {
 	}
 	v, err := strconv.ParseFloat(raw, 64)
 	if err != nil {
-		logger.Printf("%s=%q is not a number; using %g", name, raw, fallback)
+		logf(slog.LevelWarn, "", "%s=%q is not a number; using %g", name, raw, fallback)
 		return fallback
 	}
 	return v
@@ -81,6 +84,7 @@ func loadFunction() Function {
 	f.CPU = envFloat("RUNTIME_CPU", 0)
 	f.MemoryMB = envInt("RUNTIME_MEMORY", 0)
 	f.CodeRoot = envString("RUNTIME_CODE_ROOT", "")
+	f.LogFormat = envString("FG_LOG_FORMAT", "text")
 	f.userData = parseUserData(f.UserData)
 	return f
 }

@@ -7,14 +7,18 @@
 package fgruntime
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
+	"log/slog"
 	"os"
+	"os/signal"
+	"reflect"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
 	"time"
 )
 
@@ -25,27 +29,69 @@ type Handler func(ctx context.Context, event []byte) ([]byte, error)
 // MaxResponseBytes is the largest response the runtime posts; a larger one becomes an error.
 const MaxResponseBytes = 6291456
 
-type runtime struct {
-	conn     conn
-	base     string
+// ShutdownGrace is how long an invocation in flight may still run after SIGTERM.
+const ShutdownGrace = 2000 * time.Millisecond
+
+// maxStackFrames is the most frames a panic's stack trace holds, the innermost.
+const maxStackFrames = 32
+
+var (
+	initHooks     []func() error
+	shutdownHooks []func()
+	shutdownOnce  sync.Once
+)
+
+// OnInit registers initialisation for Start to run, in order, before the first invocation (call
+// it before Start). An error or a panic there is the function's init failure: the runtime stays
+// up and answers every invocation with an error of type ErrorTypeInit and the reason.
+func OnInit(hook func() error) { initHooks = append(initHooks, hook) }
+
+// OnShutdown registers a hook that runs once when the instance is stopped (SIGTERM or SIGINT):
+// at once when idle, else after the invocation in flight, or once it has overrun ShutdownGrace.
+// Call it before Start. A hook that panics is logged; the others still run.
+func OnShutdown(hook func()) { shutdownHooks = append(shutdownHooks, hook) }
+
+type loop struct {
+	conn     *conn
 	function Function
 	handler  Handler
+	// initErr answers every invocation when initialisation failed.
+	initErr *Error
+	// mu guards busy (an invocation is in flight) and stopping (a signal came meanwhile).
+	mu       sync.Mutex
+	busy     bool
+	stopping bool
 }
 
-// Start runs the invocation loop forever. Without RUNTIME_API_ADDR nothing can run: it logs why
-// and exits with status 1.
+// Start runs the invocation loop until the instance is stopped. Without RUNTIME_API_ADDR nothing
+// can run: it logs why and exits with status 1.
 func Start(handler Handler) {
+	switch format := os.Getenv("FG_LOG_FORMAT"); format {
+	case "json":
+		jsonLogs = true
+	case "", "text":
+	default:
+		logf(slog.LevelWarn, "", "FG_LOG_FORMAT=%q is neither text nor json; using text", format)
+	}
 	addr := os.Getenv("RUNTIME_API_ADDR")
 	if addr == "" {
-		logger.Print("RUNTIME_API_ADDR is not set; is this running under FunctionGraph?")
+		logf(slog.LevelError, "", "RUNTIME_API_ADDR is not set; is this running under FunctionGraph?")
 		os.Exit(1)
 	}
-	rt := &runtime{conn: conn{addr: addr}, base: "http://" + addr, function: loadFunction(), handler: handler}
+	l := &loop{conn: newConn(addr), function: loadFunction(), handler: handler, busy: true}
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
+	go l.stopOn(signals)
+	if err := runInit(); err != nil {
+		l.initErr = &Error{Type: ErrorTypeInit, Message: strings.Join(strings.Fields(err.Error()), " ")}
+		logf(slog.LevelError, "", "init failed: %s", l.initErr.Message)
+	}
 	delay := time.Duration(0)
 	for {
-		if err := rt.serveOne(); err != nil {
+		l.idle()
+		if err := l.serveOne(); err != nil {
 			delay = min(max(2*delay, 50*time.Millisecond), 2000*time.Millisecond)
-			logger.Printf("%v; retrying in %v", err, delay)
+			logf(slog.LevelError, "", "%v; retrying in %v", err, delay)
 			time.Sleep(delay)
 			continue
 		}
@@ -53,93 +99,202 @@ func Start(handler Handler) {
 	}
 }
 
-// serveOne handles one invocation. An error means the next-invocation GET failed, and the loop
-// backs off; failures after that are logged here, and the loop goes on at once.
-func (rt *runtime) serveOne() error {
-	req, err := http.NewRequest("GET", rt.base+"/v1/runtime/invocation/request", nil)
-	if err != nil {
-		return fmt.Errorf("next invocation: %w", err)
+func runInit() (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	for _, hook := range initHooks {
+		if err := hook(); err != nil {
+			return err
+		}
 	}
-	resp, event, err := rt.conn.roundTrip(req, nil)
-	if err != nil {
-		return fmt.Errorf("next invocation: %w", err)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("next invocation: status %d", resp.StatusCode)
-	}
-	id := resp.Header.Get("X-Cff-Request-Id")
-	if id == "" {
-		return errors.New("next invocation: no X-Cff-Request-Id header; skipped the event")
-	}
-	ic := &Context{RequestID: id, Function: rt.function}
-	ic.Deadline = time.Now().Add(time.Duration(rt.function.TimeoutSeconds) * time.Second)
-	ic.AccessKey = resp.Header.Get("X-CFF-Access-Key")
-	ic.AuthToken = Secret(resp.Header.Get("X-CFF-Auth-Token"))
-	ic.InvokeType = resp.Header.Get("X-CFF-Invoke-Type")
-	ic.SecretKey = Secret(resp.Header.Get("X-CFF-Secret-Key"))
-	ic.SecurityAccessKey = resp.Header.Get("X-CFF-Security-Access-Key")
-	ic.SecuritySecretKey = Secret(resp.Header.Get("X-CFF-Security-Secret-Key"))
-	ic.SecurityToken = Secret(resp.Header.Get("X-CFF-Security-Token"))
-	out, err := rt.invoke(ic, event)
-	if err == nil && len(out) > MaxResponseBytes {
-		err = &Error{Type: ErrorTypeResponseTooLarge, Message: fmt.Sprintf("response of %d bytes exceeds the limit of %d bytes", len(out), MaxResponseBytes)}
-	}
-	if err != nil {
-		logger.Printf("[%s] %v", id, err)
-		rt.postError(id, err)
-		return nil
-	}
-	rt.post("POST", "/v1/runtime/invocation/response/", id, "", out)
 	return nil
 }
 
-// invoke calls the handler, turning a panic into an error so that the loop goes on.
-func (rt *runtime) invoke(ic *Context, event []byte) (out []byte, err error) {
+// idle marks the loop as waiting for an invocation, and stops it if a signal came meanwhile.
+func (l *loop) idle() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.stopping {
+		shutdown(0)
+	}
+	l.busy = false
+}
+
+func (l *loop) setBusy() {
+	l.mu.Lock()
+	l.busy = true
+	l.mu.Unlock()
+}
+
+// stopOn stops the runtime on the first signal: at once when idle; when busy, the loop stops
+// after the invocation in flight, or this gives it up after ShutdownGrace.
+func (l *loop) stopOn(signals <-chan os.Signal) {
+	sig := <-signals
+	l.mu.Lock()
+	if !l.busy {
+		shutdown(0) // holding mu: no invocation starts meanwhile
+	}
+	l.stopping = true
+	l.mu.Unlock()
+	time.Sleep(ShutdownGrace)
+	logf(slog.LevelError, "", "%v: gave up the invocation in flight after %v", sig, ShutdownGrace)
+	shutdown(1)
+}
+
+// shutdown runs the shutdown hooks once and exits with code.
+func shutdown(code int) {
+	shutdownOnce.Do(func() {
+		for _, hook := range shutdownHooks {
+			runHook(hook)
+		}
+		os.Exit(code)
+	})
+}
+
+func runHook(hook func()) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = &Error{Type: ErrorTypePanic, Message: fmt.Sprint(p)}
+			logf(slog.LevelError, "", "a shutdown hook panicked: %v", p)
+		}
+	}()
+	hook()
+}
+
+// serveOne handles one invocation. An error means the next-invocation GET failed, and the loop
+// backs off; failures after that are logged here, and the loop goes on at once.
+func (l *loop) serveOne() error {
+	c := l.conn
+	status, event, err := c.roundTrip("GET", "/v1/runtime/invocation/request", nil)
+	if err != nil {
+		return fmt.Errorf("next invocation: %w", err)
+	}
+	if status < 200 || status > 299 {
+		return fmt.Errorf("next invocation: status %d", status)
+	}
+	id := c.header("X-Cff-Request-Id")
+	if id == "" {
+		return errors.New("next invocation: no X-Cff-Request-Id header; skipped the event")
+	}
+	l.setBusy()
+	if l.initErr != nil {
+		l.postError(id, l.initErr, nil)
+		return nil
+	}
+	ic := &Context{RequestID: id, Function: l.function}
+	ic.Deadline = time.Now().Add(time.Duration(l.function.TimeoutSeconds) * time.Second)
+	ic.AccessKey = c.header("X-CFF-Access-Key")
+	ic.AuthToken = Secret(c.header("X-CFF-Auth-Token"))
+	ic.InvokeType = c.header("X-CFF-Invoke-Type")
+	ic.SecretKey = Secret(c.header("X-CFF-Secret-Key"))
+	ic.SecurityAccessKey = c.header("X-CFF-Security-Access-Key")
+	ic.SecuritySecretKey = Secret(c.header("X-CFF-Security-Secret-Key"))
+	ic.SecurityToken = Secret(c.header("X-CFF-Security-Token"))
+	out, trace, err := l.invoke(ic, event)
+	if err == nil && len(out) > MaxResponseBytes {
+		err = &Error{Type: ErrorTypeResponseTooLarge, Message: "response of " + strconv.Itoa(len(out)) + " bytes exceeds the limit of " + strconv.Itoa(MaxResponseBytes) + " bytes"}
+	}
+	if err != nil {
+		logf(slog.LevelError, id, "%v", err)
+		l.postError(id, err, trace)
+		return nil
+	}
+	l.post("POST", "/v1/runtime/invocation/response/", id, "", out)
+	return nil
+}
+
+// invoke calls the handler, turning a panic into an error (with the panicking goroutine's
+// frames) so that the loop goes on.
+func (l *loop) invoke(ic *Context, event []byte) (out []byte, trace []string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, trace, err = nil, panicTrace(), &Error{Type: ErrorTypePanic, Message: fmt.Sprint(p)}
 		}
 	}()
 	ctx, cancel := context.WithDeadline(context.WithValue(context.Background(), contextKey{}, ic), ic.Deadline)
 	defer cancel()
-	return rt.handler(ctx, event)
+	out, err = l.handler(ctx, event)
+	return out, nil, err
+}
+
+// panicTrace lists the frames of a panic from the deferred function that recovered it: the
+// innermost first, down to the handler, without the Go runtime's own (runtime.gopanic, ...) and
+// this package's. Paths are as -trimpath writes them, the module's made relative to its root.
+func panicTrace() []string {
+	pkg := reflect.TypeOf(loop{}).PkgPath()
+	module := strings.TrimSuffix(pkg, "fgruntime")
+	pcs := make([]uintptr, 256)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	var trace []string
+	for len(trace) < maxStackFrames {
+		f, more := frames.Next()
+		if f.Function == pkg+".(*loop).invoke" {
+			break
+		}
+		if !strings.HasPrefix(f.Function, "runtime.") && !strings.HasPrefix(f.Function, pkg+".") {
+			trace = append(trace, f.Function+" ("+strings.TrimPrefix(f.File, module)+":"+strconv.Itoa(f.Line)+")")
+		}
+		if !more {
+			break
+		}
+	}
+	return trace
 }
 
 type errorBody struct {
-	Type    string `json:"errorType"`
-	Message string `json:"errorMessage"`
+	Type    string   `json:"errorType"`
+	Message string   `json:"errorMessage"`
+	Trace   []string `json:"stackTrace,omitempty"`
 }
 
-func (rt *runtime) postError(id string, err error) {
+func (l *loop) postError(id string, err error, trace []string) {
 	body := errorBody{Type: ErrorTypeHandler, Message: err.Error()}
 	var typed *Error
 	if errors.As(err, &typed) {
 		body = errorBody{Type: typed.Type, Message: typed.Message}
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if encErr := enc.Encode(body); encErr != nil {
-		logger.Printf("[%s] encoding the error: %v", id, encErr)
+	body.Trace = trace
+	out, encErr := encodeJSON(body)
+	if encErr != nil {
+		logf(slog.LevelError, id, "encoding the error: %v", encErr)
 		return
 	}
-	rt.post("POST", "/v1/runtime/invocation/error/", id, "", bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	l.post("POST", "/v1/runtime/invocation/error/", id, "", out)
 }
 
-func (rt *runtime) post(method, prefix, id, suffix string, body []byte) {
-	req, err := http.NewRequest(method, rt.base+prefix+url.PathEscape(id)+suffix, nil)
+func (l *loop) post(method, prefix, id, suffix string, body []byte) {
+	status, _, err := l.conn.roundTrip(method, prefix+escapeID(id)+suffix, body)
 	if err != nil {
-		logger.Printf("[%s] posting the result: %v", id, err)
+		logf(slog.LevelError, id, "posting the result: %v", err)
 		return
 	}
-	req.ContentLength = int64(len(body))
-	req.Header.Set("Content-Type", "application/json")
-	resp, _, err := rt.conn.roundTrip(req, body)
-	if err != nil {
-		logger.Printf("[%s] posting the result: %v", id, err)
-		return
+	if status < 200 || status > 299 {
+		logf(slog.LevelError, id, "posting the result: status %d", status)
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		logger.Printf("[%s] posting the result: status %d", id, resp.StatusCode)
+}
+
+// escapeID percent-encodes every byte of a request ID outside A-Z a-z 0-9 - . _ ~, so that it is
+// one path segment whatever it holds (url.PathEscape keeps $&+:=@, which a server may read).
+func escapeID(id string) string {
+	const hex = "0123456789ABCDEF"
+	var b []byte
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
+			if b != nil {
+				b = append(b, c)
+			}
+			continue
+		}
+		if b == nil {
+			b = append(make([]byte, 0, len(id)+16), id[:i]...)
+		}
+		b = append(b, '%', hex[c>>4], hex[c&15])
 	}
+	if b == nil {
+		return id
+	}
+	return string(b)
 }

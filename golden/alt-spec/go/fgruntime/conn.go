@@ -4,71 +4,411 @@
 package fgruntime
 
 import (
-	"bufio"
 	"bytes"
-	"io"
+	"errors"
+	"fmt"
 	"net"
-	"net/http"
-	"time"
+	"net/netip"
+	"strconv"
+	"syscall"
+	"unsafe"
 )
 
-// conn is the runtime's one connection to the API: net/http reads and writes the messages, and
-// the runtime keeps the connection itself, since it talks to one peer, one request at a time.
-// That leaves out http.Transport (TLS, HTTP/2, pools), which would double the binary's size.
+// conn is the runtime's one keep-alive connection to the API, speaking HTTP/1.1 itself: one
+// peer, one request at a time, so net/http's machinery (and its share of the binary, the start
+// and the memory) buys nothing. The socket is used with blocking system calls rather than Go's
+// poller, whose wake-ups and goroutine hand-offs cost more than the exchange itself.
 type conn struct {
 	addr string
-	c    net.Conn
-	r    *bufio.Reader
-	w    *bufio.Writer
+	fd   int // -1: not connected
+	// in[r:w] is what was read and not used yet.
+	in   []byte
+	r, w int
+	out  []byte
+	// head holds the last response's header lines, for header().
+	head []byte
+}
+
+// ioWait bounds one system call that holds the scheduler (a raw one); past it the call waits in
+// poll(2) the ordinary way, so that the long poll lets signals and the GC run.
+const ioWait = 5 // milliseconds
+
+// maxHead bounds the buffer that holds a response's head (long IAM tokens make it large).
+const maxHead = 1 << 20
+
+var errClosed = errors.New("the API closed the connection")
+
+func newConn(addr string) *conn {
+	return &conn{addr: addr, fd: -1, in: make([]byte, 16<<10)}
 }
 
 func (c *conn) close() {
-	if c.c != nil {
-		_ = c.c.Close()
-		c.c = nil
+	if c.fd >= 0 {
+		_ = syscall.Close(c.fd)
+		c.fd = -1
 	}
+	c.r, c.w = 0, 0
 }
 
-// roundTrip sends req and reads the whole answer. A request that fails on a reused connection
-// (the API may have closed it while the handler ran) is retried once on a new one.
-func (c *conn) roundTrip(req *http.Request, body []byte) (*http.Response, []byte, error) {
-	reused := c.c != nil
-	resp, data, err := c.try(req, body)
+// roundTrip sends one request and reads the whole answer: its status and body (header() gives
+// its headers). A request that fails on a reused connection (the API may have closed it while
+// the handler ran) is retried once on a new one.
+func (c *conn) roundTrip(method, path string, body []byte) (int, []byte, error) {
+	reused := c.fd >= 0
+	status, data, err := c.try(method, path, body)
 	if err != nil && reused {
-		resp, data, err = c.try(req, body)
+		status, data, err = c.try(method, path, body)
 	}
-	return resp, data, err
+	return status, data, err
 }
 
-func (c *conn) try(req *http.Request, body []byte) (*http.Response, []byte, error) {
-	if c.c == nil {
-		nc, err := net.DialTimeout("tcp", c.addr, 5*time.Second)
-		if err != nil {
-			return nil, nil, err
+func (c *conn) try(method, path string, body []byte) (int, []byte, error) {
+	if c.fd < 0 {
+		if err := c.dial(); err != nil {
+			return 0, nil, err
 		}
-		c.c, c.r, c.w = nc, bufio.NewReader(nc), bufio.NewWriter(nc)
 	}
+	out := append(c.out[:0], method...)
+	out = append(out, ' ')
+	out = append(out, path...)
+	out = append(out, " HTTP/1.1\r\nHost: "...)
+	out = append(out, c.addr...)
 	if body != nil {
-		req.Body = io.NopCloser(bytes.NewReader(body))
+		out = append(out, "\r\nContent-Type: application/json\r\nContent-Length: "...)
+		out = strconv.AppendInt(out, int64(len(body)), 10)
 	}
-	// No deadline: the next-invocation GET is a long poll.
-	err := req.Write(c.w)
-	if err == nil {
-		err = c.w.Flush()
+	out = append(out, "\r\n\r\n"...)
+	// Small bodies go out in the same write as the head.
+	if len(body) <= 64<<10 {
+		out = append(out, body...)
+		body = nil
+	}
+	c.out = out[:0]
+	err := c.write(out)
+	if err == nil && len(body) > 0 {
+		err = c.write(body)
 	}
 	if err != nil {
 		c.close()
-		return nil, nil, err
+		return 0, nil, err
 	}
-	resp, err := http.ReadResponse(c.r, req)
+	status, data, keep, err := c.readResponse()
+	if err != nil || !keep {
+		c.close()
+	}
+	return status, data, err
+}
+
+func (c *conn) dial() error {
+	ap, err := netip.ParseAddrPort(c.addr)
 	if err != nil {
-		c.close()
-		return nil, nil, err
+		// A host name: the resolver only then.
+		tcp, rerr := net.ResolveTCPAddr("tcp", c.addr)
+		if rerr != nil {
+			return rerr
+		}
+		ap = tcp.AddrPort()
 	}
-	data, err := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
-	if err != nil || resp.Close {
-		c.close()
+	var sa syscall.Sockaddr
+	family := syscall.AF_INET
+	if a := ap.Addr().Unmap(); a.Is4() {
+		sa = &syscall.SockaddrInet4{Port: int(ap.Port()), Addr: a.As4()}
+	} else {
+		family = syscall.AF_INET6
+		sa = &syscall.SockaddrInet6{Port: int(ap.Port()), Addr: a.As16()}
 	}
-	return resp, data, err
+	fd, err := syscall.Socket(family, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("socket: %w", err)
+	}
+	_ = syscall.SetsockoptInt(fd, syscall.IPPROTO_TCP, syscall.TCP_NODELAY, 1)
+	// A connect that takes longer than SO_SNDTIMEO fails: 5 s to connect, then ioWait.
+	_ = syscall.SetsockoptTimeval(fd, syscall.SOL_SOCKET, syscall.SO_SNDTIMEO, &syscall.Timeval{Sec: 5})
+	if err := connect(fd, sa); err != nil {
+		_ = syscall.Close(fd)
+		return fmt.Errorf("connecting to %s: %w", c.addr, err)
+	}
+	tv := syscall.Timeval{Usec: ioWait * 1000}
+	_ = syscall.SetsockoptTimeval(fd, syscall.SOL_SOCKET, syscall.SO_RCVTIMEO, &tv)
+	_ = syscall.SetsockoptTimeval(fd, syscall.SOL_SOCKET, syscall.SO_SNDTIMEO, &tv)
+	c.fd, c.r, c.w = fd, 0, 0
+	return nil
+}
+
+// connect connects fd, going on with a connect that a signal interrupted.
+func connect(fd int, sa syscall.Sockaddr) error {
+	err := syscall.Connect(fd, sa)
+	for err == syscall.EINTR || err == syscall.EALREADY {
+		err = syscall.Connect(fd, sa)
+	}
+	if err == syscall.EISCONN {
+		return nil
+	}
+	return err
+}
+
+// io makes one read(2) or write(2), waiting in poll(2) when the socket is not ready.
+func (c *conn) io(call uintptr, p []byte) (int, error) {
+	for {
+		n, _, errno := syscall.RawSyscall(call, uintptr(c.fd), uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
+		switch errno {
+		case 0:
+			return int(n), nil
+		case syscall.EINTR:
+		case syscall.EAGAIN:
+			events := int16(0x1) // POLLIN
+			if call == syscall.SYS_WRITE {
+				events = 0x4 // POLLOUT
+			}
+			fds := struct {
+				fd             int32
+				events, revent int16
+			}{int32(c.fd), events, 0}
+			_, _, errno = syscall.Syscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&fds)), 1, 0, 0, 0, 0)
+			if errno != 0 && errno != syscall.EINTR {
+				return 0, errno
+			}
+		default:
+			return 0, errno
+		}
+	}
+}
+
+func (c *conn) write(p []byte) error {
+	for len(p) > 0 {
+		n, err := c.io(syscall.SYS_WRITE, p)
+		if err != nil {
+			return err
+		}
+		p = p[n:]
+	}
+	return nil
+}
+
+// fill reads more into c.in, growing it when it is full and grow allows.
+func (c *conn) fill() error {
+	if c.r > 0 && c.r == c.w {
+		c.r, c.w = 0, 0
+	}
+	if c.w == len(c.in) {
+		if c.r > 0 {
+			c.w = copy(c.in, c.in[c.r:c.w])
+			c.r = 0
+		} else if len(c.in) < maxHead {
+			c.in = append(c.in, make([]byte, len(c.in))...)
+		} else {
+			return errors.New("the API's response head is too large")
+		}
+	}
+	n, err := c.io(syscall.SYS_READ, c.in[c.w:])
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errClosed
+	}
+	c.w += n
+	return nil
+}
+
+// line returns the next line without its line break; it is valid until the next read.
+func (c *conn) line() ([]byte, error) {
+	for {
+		if i := bytes.IndexByte(c.in[c.r:c.w], '\n'); i >= 0 {
+			l := c.in[c.r : c.r+i]
+			c.r += i + 1
+			return bytes.TrimSuffix(l, []byte("\r")), nil
+		}
+		if err := c.fill(); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// readFull reads len(p) bytes into p, first from what is buffered.
+func (c *conn) readFull(p []byte) error {
+	n := copy(p, c.in[c.r:c.w])
+	c.r += n
+	for n < len(p) {
+		if len(p)-n < len(c.in) {
+			if err := c.fill(); err != nil {
+				return err
+			}
+			m := copy(p[n:], c.in[c.r:c.w])
+			c.r += m
+			n += m
+			continue
+		}
+		m, err := c.io(syscall.SYS_READ, p[n:])
+		if err != nil {
+			return err
+		}
+		if m == 0 {
+			return errClosed
+		}
+		n += m
+	}
+	return nil
+}
+
+// readResponse reads one response; keep says whether the connection can carry another.
+func (c *conn) readResponse() (status int, body []byte, keep bool, err error) {
+	for {
+		status, keep, err = c.readHead()
+		// 1xx answers come before the real one.
+		if err != nil || status >= 200 || status == 101 {
+			break
+		}
+	}
+	if err != nil {
+		return 0, nil, false, err
+	}
+	length, chunked := int64(-1), false
+	for h := c.head; len(h) > 0; {
+		i := bytes.IndexByte(h, '\n')
+		name, value, _ := bytes.Cut(h[:i], []byte(":"))
+		h = h[i+1:]
+		value = trim(value)
+		switch {
+		case equalFold(name, "Content-Length"):
+			n, perr := strconv.ParseInt(string(value), 10, 64)
+			if perr != nil || n < 0 || (length >= 0 && n != length) {
+				return 0, nil, false, fmt.Errorf("bad Content-Length %q", value)
+			}
+			length = n
+		case equalFold(name, "Transfer-Encoding"):
+			chunked = bytes.HasSuffix(bytes.ToLower(value), []byte("chunked"))
+		case equalFold(name, "Connection"):
+			if bytes.Contains(bytes.ToLower(value), []byte("close")) {
+				keep = false
+			}
+		}
+	}
+	switch {
+	case status == 204 || status == 304:
+		return status, []byte{}, keep, nil
+	case chunked:
+		body, err = c.readChunked()
+	case length >= 0:
+		body = make([]byte, length)
+		err = c.readFull(body)
+	default:
+		// No length: the body ends with the connection.
+		keep = false
+		body = append([]byte{}, c.in[c.r:c.w]...)
+		c.r = c.w
+		for err == nil {
+			err = c.fill()
+			body = append(body, c.in[c.r:c.w]...)
+			c.r = c.w
+		}
+		if err == errClosed {
+			err = nil
+		}
+	}
+	return status, body, keep, err
+}
+
+// readHead reads the status line and keeps the header lines, each ending in '\n', in c.head.
+func (c *conn) readHead() (int, bool, error) {
+	l, err := c.line()
+	if err != nil {
+		return 0, false, err
+	}
+	proto, rest, _ := bytes.Cut(l, []byte(" "))
+	if !bytes.HasPrefix(proto, []byte("HTTP/1.")) || len(rest) < 3 {
+		return 0, false, fmt.Errorf("malformed status line %q", l)
+	}
+	status, err := strconv.Atoi(string(rest[:3]))
+	if err != nil || status < 100 {
+		return 0, false, fmt.Errorf("malformed status line %q", l)
+	}
+	keep := string(proto) != "HTTP/1.0"
+	c.head = c.head[:0]
+	for {
+		l, err = c.line()
+		if err != nil {
+			return 0, false, err
+		}
+		if len(l) == 0 {
+			return status, keep, nil
+		}
+		c.head = append(append(c.head, l...), '\n')
+	}
+}
+
+func (c *conn) readChunked() ([]byte, error) {
+	body := []byte{}
+	for {
+		l, err := c.line()
+		if err != nil {
+			return nil, err
+		}
+		size, _, _ := bytes.Cut(l, []byte(";"))
+		n, err := strconv.ParseInt(string(bytes.TrimSpace(size)), 16, 64)
+		if err != nil || n < 0 {
+			return nil, fmt.Errorf("bad chunk size %q", l)
+		}
+		if n == 0 {
+			// Trailers, up to the empty line.
+			for len(l) > 0 {
+				if l, err = c.line(); err != nil {
+					return nil, err
+				}
+			}
+			return body, nil
+		}
+		start := len(body)
+		body = append(body, make([]byte, n)...)
+		if err := c.readFull(body[start:]); err != nil {
+			return nil, err
+		}
+		if l, err = c.line(); err != nil || len(l) != 0 {
+			return nil, errors.New("malformed chunk")
+		}
+	}
+}
+
+// header returns the last response's first header called name (case-insensitively), or "".
+func (c *conn) header(name string) string {
+	for h := c.head; len(h) > 0; {
+		i := bytes.IndexByte(h, '\n')
+		k, v, _ := bytes.Cut(h[:i], []byte(":"))
+		h = h[i+1:]
+		if equalFold(k, name) {
+			return string(trim(v))
+		}
+	}
+	return ""
+}
+
+func equalFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		if lower(b[i]) != lower(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// trim drops the spaces and tabs HTTP allows around a header's value (bytes.TrimSpace would
+// also drop Unicode spaces that belong to it).
+func trim(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
 }

@@ -4,6 +4,7 @@
 package fgruntime
 
 import (
+	"log/slog"
 	"os"
 	"strconv"
 )
@@ -48,7 +49,7 @@ func envInt(name string, fallback int) int {
 	}
 	v, err := strconv.Atoi(raw)
 	if err != nil {
-		logger.Printf("%s=%q is not a whole number; using %d", name, raw, fallback)
+		logf(slog.LevelWarn, "", "%s=%q is not a whole number; using %d", name, raw, fallback)
 		return fallback
 	}
 	return v
@@ -61,7 +62,7 @@ func envFloat(name string, fallback float64) float64 {
 	}
 	v, err := strconv.ParseFloat(raw, 64)
 	if err != nil {
-		logger.Printf("%s=%q is not a number; using %g", name, raw, fallback)
+		logf(slog.LevelWarn, "", "%s=%q is not a number; using %g", name, raw, fallback)
 		return fallback
 	}
 	return v

@@ -16,4 +16,6 @@ const (
 	ErrorTypeHandler          = "Function.HandlerError"
 	ErrorTypePanic            = "Function.HandlerPanic"
 	ErrorTypeResponseTooLarge = "Runtime.ResponseTooLarge"
+	// ErrorTypeInit answers every invocation after an OnInit hook failed.
+	ErrorTypeInit = "Alt.InitFailed"
 )

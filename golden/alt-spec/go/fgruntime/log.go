@@ -5,7 +5,7 @@ package fgruntime
 
 import (
 	"context"
-	"log"
+	"fmt"
 	"log/slog"
 	"os"
 	"strconv"
@@ -13,14 +13,121 @@ import (
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
-// logger writes the runtime's own lines to stderr, as `fgruntime: [<request id>] <message>`,
-// without a timestamp: the platform's log service stamps each line itself.
-var logger = log.New(os.Stderr, "fgruntime: ", 0)
+// MaxLogLineBytes is the longest line the runtime writes, without its newline: a longer message
+// is split between UTF-8 characters into several whole lines.
+const MaxLogLineBytes = 90000
 
-// stderrMu keeps the lines of the context loggers whole when goroutines log at once.
+// jsonLogs makes every line one JSON object {"time","level","requestId","message"}
+// (this spec has no log-format variable: never).
+var jsonLogs bool
+
+// stderrMu keeps lines whole when goroutines log at once.
 var stderrMu sync.Mutex
+
+// logf writes one of the runtime's own lines: `fgruntime: [<request id>] <message>` in text,
+// without a timestamp (the platform's log service stamps each line itself).
+func logf(level slog.Level, id, format string, args ...any) {
+	writeLog(time.Time{}, level, id, fmt.Sprintf(format, args...), nil)
+}
+
+// writeLog writes msg (then attrs, already formatted) as one line, or several when it is longer
+// than MaxLogLineBytes; a zero t marks a line of the runtime's own.
+func writeLog(t time.Time, level slog.Level, id, msg string, attrs []byte) {
+	head := make([]byte, 0, 80+len(id))
+	foot := ""
+	switch {
+	case jsonLogs:
+		if t.IsZero() {
+			t = time.Now()
+		}
+		head = append(head, `{"time":"`...)
+		head = t.UTC().AppendFormat(head, "2006-01-02T15:04:05.000Z07:00")
+		head = append(head, `","level":"`...)
+		head = append(head, levelName(level)...)
+		head = append(head, `","requestId":"`...)
+		head = appendText(head, id, true)
+		head = append(head, `","message":"`...)
+		foot = `"}`
+	case t.IsZero():
+		head = append(head, "fgruntime: "...)
+		if id != "" {
+			head = append(head, '[')
+			head = append(head, id...)
+			head = append(head, "] "...)
+		}
+	default:
+		head = t.UTC().AppendFormat(head, "2006-01-02T15:04:05.000Z07:00")
+		head = append(head, ' ')
+		head = append(head, id...)
+		head = append(head, ' ')
+		head = append(head, levelName(level)...)
+		head = append(head, ' ')
+	}
+	buf := make([]byte, 0, len(head)+len(msg)+len(attrs)+len(foot)+1)
+	line := len(buf)
+	buf = append(buf, head...)
+	empty := true
+	for _, part := range [2]string{msg, string(attrs)} {
+		for i := 0; i < len(part); {
+			_, w := utf8.DecodeRuneInString(part[i:])
+			var enc [12]byte
+			piece := appendText(enc[:0], part[i:i+w], jsonLogs)
+			if !empty && len(buf)-line+len(piece)+len(foot) > MaxLogLineBytes {
+				buf = append(buf, foot...)
+				buf = append(buf, '\n')
+				line = len(buf)
+				buf = append(buf, head...)
+			}
+			buf = append(buf, piece...)
+			empty = false
+			i += w
+		}
+	}
+	buf = append(buf, foot...)
+	buf = append(buf, '\n')
+	stderrMu.Lock()
+	defer stderrMu.Unlock()
+	_, _ = os.Stderr.Write(buf)
+}
+
+// appendText appends s with line breaks escaped, so that it stays on its line; inside a JSON
+// string (quoted) with JSON's escapes, invalid UTF-8 becoming U+FFFD as encoding/json does.
+func appendText(buf []byte, s string, quoted bool) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\n':
+			buf = append(buf, `\n`...)
+		case c == '\r':
+			buf = append(buf, `\r`...)
+		case !quoted:
+			buf = append(buf, c)
+		case c == '"' || c == '\\':
+			buf = append(buf, '\\', c)
+		case c == '\t':
+			buf = append(buf, `\t`...)
+		case c < 0x20:
+			buf = append(buf, `\u00`...)
+			buf = append(buf, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&0xf])
+		case c < utf8.RuneSelf:
+			buf = append(buf, c)
+		default:
+			r, w := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && w == 1 {
+				buf = append(buf, "\ufffd"...)
+			} else {
+				buf = append(buf, s[i:i+w]...)
+			}
+			i += w
+			continue
+		}
+		i++
+	}
+	return buf
+}
 
 // lineHandler is the slog.Handler of Context.Logger.
 type lineHandler struct {
@@ -37,24 +144,16 @@ func (h *lineHandler) Handle(_ context.Context, r slog.Record) error {
 	if t.IsZero() {
 		t = time.Now()
 	}
-	buf := make([]byte, 0, 64+len(h.requestID)+len(r.Message)+len(h.attrs))
-	buf = t.UTC().AppendFormat(buf, "2006-01-02T15:04:05.000Z07:00")
-	buf = append(buf, ' ')
-	buf = append(buf, h.requestID...)
-	buf = append(buf, ' ')
-	buf = append(buf, levelName(r.Level)...)
-	buf = append(buf, ' ')
-	buf = append(buf, oneLine(r.Message)...)
-	buf = append(buf, h.attrs...)
-	r.Attrs(func(a slog.Attr) bool {
-		buf = appendAttr(buf, h.group, a)
-		return true
-	})
-	buf = append(buf, '\n')
-	stderrMu.Lock()
-	defer stderrMu.Unlock()
-	_, err := os.Stderr.Write(buf)
-	return err
+	attrs := h.attrs
+	if r.NumAttrs() > 0 {
+		attrs = attrs[:len(attrs):len(attrs)]
+		r.Attrs(func(a slog.Attr) bool {
+			attrs = appendAttr(attrs, h.group, a)
+			return true
+		})
+	}
+	writeLog(t, r.Level, h.requestID, r.Message, attrs)
+	return nil
 }
 
 func (h *lineHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
@@ -116,12 +215,4 @@ func appendAttr(buf []byte, group string, a slog.Attr) []byte {
 
 func needsQuote(r rune) bool {
 	return r == '"' || r == '=' || unicode.IsSpace(r) || !unicode.IsPrint(r)
-}
-
-// oneLine keeps a message on its line: line breaks become \n and \r.
-func oneLine(s string) string {
-	if !strings.ContainsAny(s, "\r\n") {
-		return s
-	}
-	return strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(s)
 }

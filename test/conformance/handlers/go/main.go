@@ -1,6 +1,8 @@
 // The conformance suite's test handler (replaces the scaffold's main.go in a copy of the build).
 // The event chooses what it does: {"op":"throw"}, {"op":"typed"}, {"op":"panic"}, {"op":"exit"},
-// {"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"}; anything else is echoed as is.
+// {"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"}, {"op":"deep"} (a panic 100 calls deep),
+// {"op":"logbig","bytes":N}; anything else is echoed as is. FG_TEST_INIT_FAIL=panic or error makes
+// the init hook fail; a shutdown hook says it ran on stderr (docs/runtime-contract.md).
 // With FG_TEST_MODE=json it is a JSON handler instead (jsonHandler, docs/events-contract.md).
 package main
 
@@ -81,8 +83,15 @@ func handler(ctx context.Context, event []byte) ([]byte, error) {
 		line("cpu", f.CPU)
 		line("memoryMb", f.MemoryMB)
 		line("codeRoot", f.CodeRoot)
+		line("logFormat", f.LogFormat)
 		line("remainingMs", c.RemainingTime().Milliseconds())
 		return []byte(b.String()), nil
+	case "deep":
+		deep(100)
+	case "logbig":
+		n, _ := strconv.Atoi(field(event, "bytes"))
+		c.Logger().Info(strings.Repeat("ü€😀x", n/10))
+		return []byte("logged"), nil
 	case "log":
 		// The language's ordinary ways of printing the context: secrets must not show.
 		fmt.Printf("context: %+v\n", c)
@@ -91,6 +100,14 @@ func handler(ctx context.Context, event []byte) ([]byte, error) {
 		return []byte("logged"), nil
 	}
 	return event, nil
+}
+
+// deep panics n calls down.
+func deep(n int) {
+	if n == 0 {
+		panic("panicked 100 calls deep")
+	}
+	deep(n - 1)
 }
 
 // jsonEvent is the JSON mode's input type.
@@ -164,6 +181,16 @@ func jsonHandler(ctx context.Context, in jsonEvent) (any, error) {
 }
 
 func main() {
+	fgruntime.OnInit(func() error {
+		switch os.Getenv("FG_TEST_INIT_FAIL") {
+		case "panic":
+			panic("fg init failure xyz")
+		case "error":
+			return errors.New("fg init failure xyz")
+		}
+		return nil
+	})
+	fgruntime.OnShutdown(func() { fmt.Fprintln(os.Stderr, "test handler: shutdown hook ran") })
 	if os.Getenv("FG_TEST_MODE") == "json" {
 		fgruntime.StartJSON(jsonHandler)
 	}
