@@ -26,7 +26,8 @@ const HELP = `npm run bench -- [options]   (each option also reads the environme
   --apig-clients N  concurrent keep-alive HTTP clients (BENCH_APIG_CLIENTS, 16)
   --apig-instances N  the second instance count, after 1 (BENCH_APIG_INSTANCES, 4)
   --apig-max-s N  at most this many seconds per language and instance count (BENCH_APIG_MAX_S, 15)
-  --only apig    only the emulate --apig figures (BENCH_ONLY=apig)`;
+  --only apig    only the emulate --apig figures (BENCH_ONLY=apig)
+  --skip apig    everything but the emulate --apig figures, which have no target (BENCH_SKIP=apig)`;
 
 function options() {
   const { values } = parseArgs({
@@ -45,6 +46,7 @@ function options() {
       "apig-max-s": { type: "string" },
       "apig-rounds": { type: "string" },
       only: { type: "string" },
+      skip: { type: "string" },
       help: { type: "boolean" },
     },
   });
@@ -74,7 +76,13 @@ function options() {
     apigInstances: int("apig-instances", "BENCH_APIG_INSTANCES", 4),
     apigMaxS: int("apig-max-s", "BENCH_APIG_MAX_S", 15),
     only: only(values.only ?? process.env.BENCH_ONLY),
+    skip: skip(values.skip ?? process.env.BENCH_SKIP),
   };
+}
+
+function skip(value) {
+  if (value !== undefined && value !== "apig") throw new Error(`--skip ${value} (BENCH_SKIP): the one part that can be skipped is apig`);
+  return value;
 }
 
 function only(value) {
@@ -317,7 +325,7 @@ for (let i = 0; i < opts.starts; i++) {
 }
 
 // 3b. The local API Gateway, per language at 1 and N instances.
-const apig = await apigStep();
+const apig = opts.skip === "apig" ? undefined : await apigStep();
 
 // 4. The CLI (the bin of package.json): generating every language, --help, --check of an
 // up-to-date output, each against a bare node -e 0, taking turns.
@@ -340,7 +348,7 @@ const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.vers
 const summary = summarize({ loops, batches, rssStart, rssAfter, colds, bare, bareErrors, cli, sameAnswer, apigEventBytes: APIG_EVENT.length });
 const { text, summaryTable, notes } = render(summary, opts, machine);
 console.log(text);
-console.log(`\n${apigHeading()}\n\n${apigTable(apig, opts.apigInstances)}`);
+if (apig) console.log(`\n${apigHeading()}\n\n${apigTable(apig, opts.apigInstances)}`);
 console.log(`\n${summaryTable}`);
 
 // 6. The JSON, and clean up the scratch folder (where the sample loop leaks its temp files).
