@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const CLI = join(ROOT, "dist/cli.js");
+/** The bundle that package.json "bin" runs (scripts/bundle.mjs), as `npx fg-bootgen` runs it. */
+export const CLI = join(ROOT, "dist/fg-bootgen.mjs");
 const ALL_LANGS = ["shell", "go", "python", "rust", "node"] as const;
 /** FG_ONLY_LANGS=go,rust narrows a local run while a language is being written; CI never sets it. */
 if (process.env.CI && process.env.FG_ONLY_LANGS) throw new Error("FG_ONLY_LANGS narrows the languages: never in CI");
@@ -28,7 +29,7 @@ export function buildDir(spec: SpecName, lang: Lang): string {
   return join(BUILD_ROOT, spec, lang);
 }
 
-/** Runs the real CLI (from dist/) and returns its exit code and output. */
+/** Runs the real CLI (the bundle in dist/) and returns its exit code and output. */
 export function runCli(args: string[], opts: { cwd?: string; input?: string } = {}) {
   try {
     const stdout = execFileSync(process.execPath, [CLI, ...args], {
