@@ -153,7 +153,7 @@ if (opts.langs.includes("shell")) {
   loops.sample = { ...sampleLoop(work), n: opts.shellN };
 }
 // A second copy of the Go and Rust outputs with a typed JSON handler (bench/handlers/).
-for (const lang of TYPED.filter((l) => opts.langs.includes(l) && !loops[l].error)) {
+for (const lang of TYPED.filter((l) => opts.only !== "apig" && opts.langs.includes(l) && !loops[l].error)) {
   log(`building ${lang} with the typed JSON handler of bench/handlers/${lang}`);
   loops[`${lang}-typed`] = { ...buildTyped(lang, work), n: opts.n };
   if (loops[`${lang}-typed`].error) log(`${lang}-typed: not built: ${loops[`${lang}-typed`].error}`);
