@@ -12,7 +12,7 @@
 #   fg_apig_binary [STATUS [CONTENT_TYPE]]  an APIG response of the bytes on stdin (base64)
 #   fg_json_string             prints stdin as a JSON string; fg_json_quote TEXT prints TEXT as one
 #   fg_user_data KEY           prints the value of KEY in the user data (this spec has none)
-#   fg_log LEVEL MESSAGE...    one log line: <UTC time> <request id> <LEVEL> <message>
+#   fg_log LEVEL MESSAGE...    one log line: <UTC time> <request id> <LEVEL> <message> (or JSON)
 # A HEADER is "Name: value", as for curl -H. Names starting with fg_ or FG_ are the runtime's.
 
 # The APIG request's and response's JSON keys, from the spec.
@@ -35,7 +35,7 @@ fg_nl='
 # of the key numbered STREAM goes, unescaped, to FILE instead. With PRINT not empty, it prints
 # the value of the key KEYS and nothing else. Exit status 1: not JSON (or, with PRINT, no such
 # key). Records end at quotes, so that a long string costs linear time and memory; the grammar
-# is fg_json_copy's.
+# is the one of RFC 8259.
 fg_members() {
 	FG_E_KEYS=$1 FG_E_STREAM=$2 FG_E_FILE=$3 FG_E_PRINT=$4 FG_E_DOC_SET=${5+1} FG_E_DOC=${5-} LC_ALL=C awk '
 function fail() {
@@ -578,8 +578,9 @@ fg_json_quote() {
 }
 
 # fg_log LEVEL MESSAGE... writes one line to stderr: the UTC time (RFC 3339, milliseconds), the
-# request ID, LEVEL (DEBUG, INFO, WARN or ERROR) and the message, its newlines made spaces. The
-# time comes from the runtime's clock without starting a process, else from date.
+# request ID, LEVEL (DEBUG, INFO, WARN or ERROR) and the message, its newlines made spaces; with
+# the log format variable=json, one JSON object. Under bootstrap the runtime's fg_log_line writes it
+# (split when long, the time without a process); elsewhere a text line with date's time.
 fg_log() {
 	case $1 in
 	DEBUG | debug) fg_lv=DEBUG ;;
@@ -599,25 +600,14 @@ fg_log() {
 		*) break ;;
 		esac
 	done
-	fg_ms=0
-	if [ -n "${fg_boot_ms-}" ] && fg_uptime_ms 2>/dev/null; then
-		# The civil date of a day number (H. Hinnant's algorithm), in shell arithmetic.
-		fg_t=$((fg_boot_ms + fg_ms))
-		fg_z=$((fg_t / 86400000 + 719468))
-		fg_e=$((fg_z / 146097))
-		fg_z=$((fg_z - fg_e * 146097))
-		fg_y=$(((fg_z - fg_z / 1460 + fg_z / 36524 - fg_z / 146096) / 365))
-		fg_z=$((fg_z - (365 * fg_y + fg_y / 4 - fg_y / 100)))
-		fg_p=$(((5 * fg_z + 2) / 153))
-		fg_d=$((fg_z - (153 * fg_p + 2) / 5 + 1))
-		fg_p=$((fg_p < 10 ? fg_p + 3 : fg_p - 9))
-		fg_y=$((fg_y + fg_e * 400 + (fg_p <= 2)))
-		fg_z=$((fg_t % 86400000))
-		printf '%04d-%02d-%02dT%02d:%02d:%02d.%03dZ %s %s %s\n' "$fg_y" "$fg_p" "$fg_d" \
-			"$((fg_z / 3600000))" "$((fg_z / 60000 % 60))" "$((fg_z / 1000 % 60))" "$((fg_z % 1000))" \
-			"${FG_REQUEST_ID:--}" "$fg_lv" "$fg_m" >&2
+	if ! command -v fg_log_line >/dev/null 2>&1; then
+		printf '%s %s %s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" "${FG_REQUEST_ID:--}" "$fg_lv" "$fg_m" >&2
+	elif [ -n "${fg_log_json-}" ]; then
+		fg_log_line "$fg_lv" "${FG_REQUEST_ID-}" "$fg_m" ''
 	else
-		printf '%s.000Z %s %s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%S)" "${FG_REQUEST_ID:--}" "$fg_lv" "$fg_m" >&2
+		fg_time
+		# shellcheck disable=SC2154 # fg_time (bootstrap) sets fg_now.
+		fg_log_line "$fg_lv" "${FG_REQUEST_ID-}" "$fg_m" "$fg_now ${FG_REQUEST_ID:--} $fg_lv "
 	fi
 }
 

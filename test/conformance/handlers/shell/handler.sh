@@ -1,19 +1,55 @@
 # shellcheck shell=sh
 # The conformance suite's test handler (replaces the scaffold's handler.sh in a copy of the build).
 # The event chooses what it does: {"op":"throw"}, {"op":"panic"}, {"op":"exit"},
-# {"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"}; with the helpers of fgevents.sh
+# {"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"}, {"op":"deep"} (100 stderr lines, then
+# exit 1), {"op":"logbig","bytes":N}; with the helpers of fgevents.sh
 # (docs/events-contract.md): {"op":"apig-json"}, {"op":"apig-text"}, {"op":"apig-binary"},
 # {"op":"logger"}, {"op":"userdata"}; anything else is echoed as is. One mode: FG_TEST_MODE is
 # ignored. (The shell handler API has no explicit errorType, so there is no "typed".)
 
+# The runtime runs this once when it is stopped (SIGTERM, SIGINT).
+shutdown() {
+	echo "test handler: shutdown hook ran" >&2
+}
+
 handler() {
-	# Read the whole event, trailing newlines included.
+	# A big event is echoed as it streams (no op is that long); a small one is read whole, trailing
+	# newlines included.
+	size=$(($(wc -c <"$FG_EVENT_FILE")))
+	if [ "$size" -gt 4096 ]; then
+		exec cat
+	fi
 	event=$(
 		cat
 		printf x
 	)
 	event=${event%x}
 	case $event in
+	*'"op":"deep"'*)
+		i=1
+		while [ "$i" -le 100 ]; do
+			echo "line $i" >&2
+			i=$((i + 1))
+		done
+		exit 1
+		;;
+	*'"op":"logbig"'*)
+		bytes=${event#*'"bytes":'}
+		bytes=${bytes%%[!0-9]*}
+		# The 10-byte unit, doubled up to the length asked for.
+		n=$((bytes / 10))
+		unit='ü€😀x'
+		message=''
+		while [ "$n" -gt 0 ]; do
+			if [ $((n % 2)) -eq 1 ]; then
+				message=$message$unit
+			fi
+			unit=$unit$unit
+			n=$((n / 2))
+		done
+		fg_log INFO "$message"
+		printf logged
+		;;
 	*'"op":"throw"'*)
 		echo "thrown by the test handler" >&2
 		return 1
