@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
 
 	"function/fgruntime"
 	"function/fgruntime/events"
 )
+
+// statusOK is HTTP's 200 (net/http's constant would link all of net/http into the function).
+const statusOK = 200
 
 // apigAnswer is what handler answers an API Gateway request with.
 type apigAnswer struct {
@@ -24,11 +26,12 @@ type apigAnswer struct {
 // fgruntime.FromContext(ctx) gives the request ID, headers, the function's settings, the
 // deadline, the user data and a logger. For a handler of JSON values, see fgruntime.StartJSON.
 func handler(_ context.Context, event []byte) ([]byte, error) {
-	if !json.Valid(event) {
+	apig, err := isAPIGRequest(event)
+	if err != nil {
 		return nil, errors.New("the event is not valid JSON")
 	}
-	if !isAPIGRequest(event) {
-		resp := events.APIGText(http.StatusOK, string(event))
+	if !apig {
+		resp := events.APIGText(statusOK, string(event))
 		resp.Headers["Content-Type"] = "application/json"
 		return json.Marshal(resp)
 	}
@@ -45,7 +48,7 @@ func handler(_ context.Context, event []byte) ([]byte, error) {
 		query = map[string]string{}
 	}
 	// encoding/json turns each byte of the body that is not UTF-8 into U+FFFD.
-	resp, err := events.APIGJSON(http.StatusOK, apigAnswer{Method: req.HTTPMethod, Path: req.Path, Query: query, Body: string(body)})
+	resp, err := events.APIGJSON(statusOK, apigAnswer{Method: req.HTTPMethod, Path: req.Path, Query: query, Body: string(body)})
 	if err != nil {
 		return nil, err
 	}
@@ -53,12 +56,17 @@ func handler(_ context.Context, event []byte) ([]byte, error) {
 }
 
 // isAPIGRequest tells an API Gateway request by its httpMethod: a JSON object whose
-// httpMethod is a string.
-func isAPIGRequest(event []byte) bool {
+// httpMethod is a string. It fails only for an event that is not JSON.
+func isAPIGRequest(event []byte) (bool, error) {
 	var head struct {
 		Method *string `json:"httpMethod"`
 	}
-	return json.Unmarshal(event, &head) == nil && head.Method != nil
+	err := json.Unmarshal(event, &head)
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		return false, err
+	}
+	return err == nil && head.Method != nil, nil
 }
 
 func main() {

@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"reflect"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -70,6 +71,11 @@ func Start(handler Handler) {
 	if addr == "" {
 		logf(slog.LevelError, "", "RUNTIME_API_ADDR is not set; is this running under FunctionGraph?")
 		os.Exit(1)
+	}
+	if _, set := os.LookupEnv("GOGC"); !set {
+		// The loop's live heap is a few KiB: the collector's default minimum heap goal (4 MiB)
+		// would double an idle instance's memory, and collecting a heap that small is cheap.
+		debug.SetGCPercent(50)
 	}
 	l := &loop{conn: newConn(addr), function: loadFunction(), handler: handler, busy: true}
 	signals := make(chan os.Signal, 1)
@@ -205,10 +211,58 @@ func (l *loop) invoke(ic *Context, event []byte) (out []byte, trace []string, er
 			out, trace, err = nil, panicTrace(), &Error{Type: ErrorTypePanic, Message: fmt.Sprint(p)}
 		}
 	}()
-	ctx, cancel := context.WithDeadline(context.WithValue(context.Background(), contextKey{}, ic), ic.Deadline)
-	defer cancel()
+	ctx := &invocationContext{ic: ic}
+	defer ctx.end()
 	out, err = l.handler(ctx, event)
 	return out, nil, err
+}
+
+// invocationContext is the handler's context.Context: FromContext finds the invocation's Context
+// in it, and its deadline is the invocation's. The timer behind Done is made only for a handler
+// that asks for it (most never do), and stopped when the invocation ends, which cancels it.
+type invocationContext struct {
+	ic     *Context
+	mu     sync.Mutex
+	timed  context.Context
+	cancel context.CancelFunc
+	ended  bool
+}
+
+func (c *invocationContext) Deadline() (time.Time, bool) { return c.ic.Deadline, true }
+
+func (c *invocationContext) Done() <-chan struct{} { return c.timer().Done() }
+
+func (c *invocationContext) Err() error { return c.timer().Err() }
+
+func (c *invocationContext) Value(key any) any {
+	if key == (contextKey{}) {
+		return c.ic
+	}
+	return nil
+}
+
+// AfterFunc lets context.WithCancel and its kin wait for this context without a goroutine each.
+func (c *invocationContext) AfterFunc(f func()) func() bool { return context.AfterFunc(c.timer(), f) }
+
+func (c *invocationContext) timer() context.Context {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.timed == nil {
+		c.timed, c.cancel = context.WithDeadline(context.Background(), c.ic.Deadline)
+		if c.ended {
+			c.cancel()
+		}
+	}
+	return c.timed
+}
+
+func (c *invocationContext) end() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ended = true
+	if c.cancel != nil {
+		c.cancel()
+	}
 }
 
 // panicTrace lists the frames of a panic from the deferred function that recovered it: the
