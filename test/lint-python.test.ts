@@ -37,8 +37,8 @@ const RUFF_IGNORE = [
  */
 const RUFF_PER_FILE_IGNORES = "fgruntime/context.py:N802";
 
-/** The oldest Python the runtime supports: ruff flags any newer syntax or API. */
-const TARGET_VERSION = "py37";
+/** The oldest Python the runtime supports (docs/runtime-contract.md): ruff flags any newer syntax or API. */
+const TARGET_VERSION = "py39";
 
 function run(cmd: string, args: string[], cwd: string): { code: number; output: string } {
   try {
@@ -170,13 +170,15 @@ describe.runIf(LANGS.includes("python")).each(Object.keys(SPECS) as SpecName[])(
   it("starts: ./bootstrap without the API address says so and exits 1", () => {
     const { code, output } = run("env", ["-u", spec.apiAddressEnv, "./bootstrap"], dir);
     expect(code, output).toBe(1);
-    expect(output).toMatch(new RegExp(`^fgruntime: ${spec.apiAddressEnv} is not set`));
+    // The first line names the interpreter; then the missing address.
+    expect(output).toMatch(new RegExp(`^fgruntime: Python 3\\.\\d+\\.\\d+ at \\S+\nfgruntime: ${spec.apiAddressEnv} is not set`));
   });
 
   it("starts as a module too: python3 -m fgruntime", () => {
     const { code, output } = run("env", ["-u", spec.apiAddressEnv, "python3", "-m", "fgruntime"], dir);
     expect(code, output).toBe(1);
-    expect(output).toMatch(new RegExp(`^fgruntime: ${spec.apiAddressEnv} is not set`));
+    // The first line names the interpreter; then the missing address.
+    expect(output).toMatch(new RegExp(`^fgruntime: Python 3\\.\\d+\\.\\d+ at \\S+\nfgruntime: ${spec.apiAddressEnv} is not set`));
   });
 });
 

@@ -5,7 +5,8 @@
 
 The handler (``handler`` in handler.py) gets the parsed JSON event and the invocation's
 Context, and returns any JSON-serialisable value (bytes and str are sent as they are);
-decorated with ``@fgruntime.raw`` it gets the event's bytes instead. The event types are in
+decorated with ``@fgruntime.raw`` it gets the event's bytes instead. Functions decorated with
+``@fgruntime.on_shutdown`` run once when the instance stops. The event types are in
 fgruntime.events, their decode helpers in fgruntime.decode and API Gateway's responses in
 fgruntime.apig (each imported on demand).
 """
@@ -15,11 +16,18 @@ from __future__ import annotations
 from fgruntime.context import Context, ContextLogger, Function
 from fgruntime.errors import (
     ERROR_TYPE_HANDLER,
+    ERROR_TYPE_INIT,
     ERROR_TYPE_PANIC,
     ERROR_TYPE_RESPONSE_TOO_LARGE,
     HandlerError,
 )
-from fgruntime.runtime import MAX_RESPONSE_BYTES, main, raw, runtime_logger
+from fgruntime.runtime import (
+    MAX_RESPONSE_BYTES,
+    main,
+    on_shutdown,
+    raw,
+    runtime_logger,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -31,6 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ERROR_TYPE_HANDLER",
+    "ERROR_TYPE_INIT",
     "ERROR_TYPE_PANIC",
     "ERROR_TYPE_RESPONSE_TOO_LARGE",
     "MAX_RESPONSE_BYTES",
@@ -40,6 +49,7 @@ __all__ = [
     "HandlerError",
     "logger",
     "main",
+    "on_shutdown",
     "raw",
 ]
 

@@ -3,7 +3,8 @@
 # Regenerate with fg-bootgen instead of editing this file.
 """The runtime's logger, "fgruntime", set up on first use: logging slows a cold start.
 
-Its lines go to stderr as "fgruntime: [<request id>] <message>".
+Its lines go to stderr as "fgruntime: [<request id>] <message>" (with FG_LOG_FORMAT=json,
+{"time", "level", "requestId", "message"} objects), split as the runtime's own lines are.
 """
 
 from __future__ import annotations
@@ -11,9 +12,14 @@ from __future__ import annotations
 import logging
 import sys
 
+from fgruntime.context import LOG_JSON, log_lines
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+# logging's level names as the log lines spell them.
+_LEVELS = {"WARNING": "WARN", "CRITICAL": "ERROR"}
 
 
 def setup(request_id: Callable[[], str]) -> logging.Logger:
@@ -23,10 +29,17 @@ def setup(request_id: Callable[[], str]) -> logging.Logger:
         """Starts every line with "fgruntime: [<request id>] " ("fgruntime: " between)."""
 
         def format(self, record: logging.LogRecord) -> str:
-            """Format the record, then prefix each of its lines."""
+            """Format the record, then prefix (or wrap) and split each of its lines."""
             current = request_id()
+            level = _LEVELS.get(record.levelname, record.levelname)
+            text = super().format(record)
+            if LOG_JSON:
+                return log_lines(level, current, text, "").decode()[:-1]
             prefix = f"fgruntime: [{current}] " if current else "fgruntime: "
-            return prefix + super().format(record).replace("\n", "\n" + prefix)
+            lines = b"".join(
+                log_lines(level, current, line, prefix) for line in text.split("\n")
+            )
+            return lines.decode()[:-1]
 
     stderr = logging.StreamHandler(sys.stderr)
     stderr.setFormatter(Formatter())

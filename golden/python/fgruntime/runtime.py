@@ -4,25 +4,30 @@
 """The loop of a FunctionGraph custom runtime.
 
 It fetches each invocation from the runtime API, calls the handler (``handler`` in handler.py,
-or the one RUNTIME_HANDLER names) and posts its response or error. Standard
-library only.
+or the one RUNTIME_HANDLER names) and posts its response or error. On SIGTERM or
+SIGINT it lets the invocation in flight finish (for up to 2000 ms), runs the
+shutdown hooks (``@fgruntime.on_shutdown``) and exits. Standard library only.
 """
 
 from __future__ import annotations
 
+import _socket
 import importlib
-import io
-import json
 import os
-import socket
 import sys
 import time
-from urllib.parse import quote
 
-from fgruntime._startup import import_lean
-from fgruntime.context import Context, Function
+from fgruntime._startup import json_decode, json_encode
+from fgruntime.context import (
+    LOG_FORMAT,
+    Context,
+    Function,
+    log_lines,
+    log_write,
+)
 from fgruntime.errors import (
     ERROR_TYPE_HANDLER,
+    ERROR_TYPE_INIT,
     ERROR_TYPE_PANIC,
     ERROR_TYPE_RESPONSE_TOO_LARGE,
     HandlerError,
@@ -31,27 +36,30 @@ from fgruntime.errors import (
 # typing.TYPE_CHECKING without importing typing, which would slow every cold start.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import http.client as _http
     import logging
+    import signal
     from collections.abc import Callable
-    from http.client import _DataType
-    from typing import Any
+    from types import FrameType, TracebackType
+    from typing import Any, TypeVar
 
     #: A raw handler: the event's bytes and the invocation's Context in, the response out.
     RawHandler = Callable[[bytes, Context], bytes | bytearray | str]
     #: A JSON handler: the parsed event in, any JSON-serialisable value (or bytes, str) out.
     JsonHandler = Callable[[Any, Context], object]
+    Hook = TypeVar("Hook", bound=Callable[[], object])
 else:
-    # The runtime API is plain HTTP: ssl would cost milliseconds and megabytes.
-    _http = import_lean("http.client", "ssl", None)
-    if not hasattr(_http, "HTTPSConnection"):
-        # The runtime's own copy: the handler's "import http.client" gets TLS.
-        del sys.modules["http.client"]
+    # The signal module builds enums when imported; its C core has all the runtime uses.
+    signal = importlib.import_module("_signal")
 
 #: The largest response the runtime posts; a larger one becomes an error.
 MAX_RESPONSE_BYTES = 6291456
+#: The most frames an error's stack trace keeps (the innermost).
+MAX_STACK_FRAMES = 32
+#: How long an invocation in flight may still run after SIGTERM or SIGINT, in milliseconds.
+SHUTDOWN_GRACE_MS = 2000
 
 _API_ADDRESS_ENV = "RUNTIME_API_ADDR"
+_LOG_FORMAT_ENV = "FG_LOG_FORMAT"
 _NEXT_METHOD = "GET"
 _NEXT_PATH = "/v1/runtime/invocation/request"
 _RESPONSE_METHOD = "POST"
@@ -60,21 +68,34 @@ _RESPONSE_SUFFIX = ""
 _ERROR_METHOD = "POST"
 _ERROR_PREFIX = "/v1/runtime/invocation/error/"
 _ERROR_SUFFIX = ""
-_REQUEST_ID_HEADER = "x-cff-request-id"
+_REQUEST_ID_HEADER = b"x-cff-request-id"
+# The Context's field of each other header, by its name in lower case.
+_HEADER_FIELDS = {
+    b"x-cff-access-key": "access_key",
+    b"x-cff-auth-token": "auth_token",
+    b"x-cff-invoke-type": "invoke_type",
+    b"x-cff-secret-key": "secret_key",
+    b"x-cff-security-access-key": "security_access_key",
+    b"x-cff-security-secret-key": "security_secret_key",
+    b"x-cff-security-token": "security_token",
+}
 _ERROR_TYPE_FIELD = "errorType"
 _ERROR_MESSAGE_FIELD = "errorMessage"
+_ERROR_STACK_TRACE_FIELD = "stackTrace"
 _BACKOFF_INITIAL_MS = 50
 _BACKOFF_MAX_MS = 2000
 # Only connecting is bounded: the next-invocation GET is a long poll.
 _CONNECT_TIMEOUT_S = 5.0
-_SUCCESS = range(200, 300)
-_POST_HEADERS = {"Content-Type": "application/json"}
 # A body up to this size is copied behind the request's head and sent with it.
 _COALESCE_BYTES = 65536
+_RECV_BYTES = 65536
+_SUCCESS = range(200, 300)
+# The statuses whose answers have no body.
+_NO_BODY = frozenset((*range(100, 200), 204, 304))
 # After a handler ran this long, check that the API kept the idle connection open.
 _IDLE_CHECK_S = 1.0
-_GET_HEADERS: dict[str, str] = {}
-_ERROR_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# What a request ID keeps in the URL path; every other byte is percent-encoded.
+_UNRESERVED = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
 # The scaffold's module and function, used unless the handler variable names another.
 _HANDLER_MODULE = "handler"
 _HANDLER_FUNCTION = "handler"
@@ -82,11 +103,8 @@ _HANDLER_FUNCTION = "handler"
 _RAW_MARK = "__fgruntime_raw__"
 _NOT_JSON = "the event is not valid JSON"
 _NOT_SERIALISABLE = "the handler's result cannot be serialised as JSON"
-_RESULT_ENCODER = json.JSONEncoder(
-    ensure_ascii=False, separators=(",", ":"), allow_nan=False
-)
-# For a result with lone surrogates, which UTF-8 cannot encode: they become \u escapes.
-_ASCII_RESULT_ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
+# The code folder (holding fgruntime/): frames and file names are given relative to it.
+_ROOT = __file__.rpartition("/")[0].rpartition("/")[0] + "/"
 
 
 def raw(handler: RawHandler) -> RawHandler:
@@ -96,6 +114,19 @@ def raw(handler: RawHandler) -> RawHandler:
     """
     setattr(handler, _RAW_MARK, True)
     return handler
+
+
+_HOOKS: list[Callable[[], object]] = []
+
+
+def on_shutdown(hook: Hook) -> Hook:
+    """Run hook once when the instance stops (SIGTERM, SIGINT); a decorator or a plain call.
+
+    Hooks run in the order they were registered, after the invocation in flight (if any) was
+    answered; one that raises is logged and the others still run.
+    """
+    _HOOKS.append(hook)
+    return hook
 
 
 class _LogState:
@@ -120,44 +151,32 @@ def runtime_logger() -> logging.Logger:
     return logger
 
 
-_log = runtime_logger
-
-
-def _reject_constant(name: str) -> float:
-    """Refuse NaN and Infinity, which Python's json module accepts and JSON does not."""
-    msg = f"{name} is not valid JSON"
-    raise ValueError(msg)
-
-
-_EVENT_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
-
-
-def _json_handler(handler: JsonHandler) -> RawHandler:
-    """Wrap a JSON handler: parse the event, call it, serialise its result."""
-
-    def call(event: bytes, context: Context) -> bytes | bytearray | str:
-        try:
-            value = _EVENT_DECODER.decode(event.decode())
-        except ValueError:  # UnicodeDecodeError included
-            raise HandlerError(ERROR_TYPE_HANDLER, _NOT_JSON) from None
-        result = handler(value, context)
-        if isinstance(result, (bytes, bytearray, str)):
-            return result
-        try:
-            text = _RESULT_ENCODER.encode(result)
-        except (TypeError, ValueError) as exc:
-            message = f"{_NOT_SERIALISABLE}: {exc}"
-            raise HandlerError(ERROR_TYPE_HANDLER, message) from None
-        try:
-            return text.encode()
-        except UnicodeEncodeError:
-            return _ASCII_RESULT_ENCODER.encode(result)
-
-    return call
+def _say(level: str, message: str) -> None:
+    """Write one of the runtime's own lines: "fgruntime: [<request id>] <message>"."""
+    request_id = _LogState.request_id
+    prefix = f"fgruntime: [{request_id}] " if request_id else "fgruntime: "
+    log_write(log_lines(level, request_id, message, prefix))
 
 
 class _ApiError(Exception):
     """The runtime API answered the next-invocation GET with something unusable."""
+
+
+class _Shutdown(BaseException):
+    """SIGTERM or SIGINT while no invocation runs: stop at once."""
+
+
+class _GraceOver(BaseException):
+    """The invocation in flight still ran when the shutdown's grace period ended."""
+
+
+class _InitError(Exception):
+    """The handler could not be loaded: every invocation answers with this."""
+
+    def __init__(self, message: str, stack: list[str]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.stack = stack
 
 
 def _describe(exc: BaseException) -> str:
@@ -170,15 +189,24 @@ def _describe(exc: BaseException) -> str:
     return f"{name}: {text}" if text else name
 
 
-def _origin(exc: BaseException | None) -> str:
-    """Where exc was raised, as " (file.py:line)": its traceback's innermost frame."""
-    tb = exc.__traceback__ if exc is not None else None
-    if tb is None:
-        return ""
-    while tb.tb_next is not None:
+def _relative(file: str) -> str:
+    """Give file relative to the code folder (others, the standard library's, as they are)."""
+    return file.removeprefix(_ROOT)
+
+
+def _stack(tb: TracebackType | None) -> list[str]:
+    """List a traceback's frames as "handler.py:12 in handler", the runtime's left out.
+
+    Outermost first, as Python prints them; at most MAX_STACK_FRAMES, the innermost.
+    """
+    frames = []
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        file = code.co_filename
+        if file != __file__ and not file.startswith("<frozen "):
+            frames.append(f"{_relative(file)}:{tb.tb_lineno} in {code.co_name}")
         tb = tb.tb_next
-    file = tb.tb_frame.f_code.co_filename.rpartition("/")[2]
-    return f" ({file}:{tb.tb_lineno})"
+    return frames[-MAX_STACK_FRAMES:]
 
 
 def _env_str(name: str, default: str) -> str:
@@ -192,7 +220,7 @@ def _env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        _log().warning("%s=%r is not a whole number; using %d", name, raw, default)
+        _say("WARN", f"{name}={raw!r} is not a whole number; using {default}")
         return default
 
 
@@ -203,7 +231,7 @@ def _env_float(name: str, default: float) -> float:
     try:
         return float(raw)
     except ValueError:
-        _log().warning("%s=%r is not a number; using %g", name, raw, default)
+        _say("WARN", f"{name}={raw!r} is not a number; using {default:g}")
         return default
 
 
@@ -219,6 +247,7 @@ def _load_function() -> Function:
         cpu=_env_float("RUNTIME_CPU", 0.0),
         memory_mb=_env_int("RUNTIME_MEMORY", 0),
         code_root=_env_str("RUNTIME_CODE_ROOT", ""),
+        log_format=_env_str("FG_LOG_FORMAT", "text"),
     )
 
 
@@ -230,57 +259,266 @@ def _handler_name(function: Function) -> tuple[str, str]:
     """
     module, _, name = function.handler.rpartition(".")
     parts = module.split(".")
-    if name.isidentifier() and all(part.isidentifier() for part in parts):
-        # This module's __file__ is absolute: <code folder>/fgruntime/runtime.py.
-        root = __file__.rpartition("/")[0].rpartition("/")[0]
-        if os.access(f"{root}/{'/'.join(parts)}.py", os.R_OK):
-            return module, name
+    readable = os.access(f"{_ROOT}{'/'.join(parts)}.py", os.R_OK)
+    if name.isidentifier() and all(part.isidentifier() for part in parts) and readable:
+        return module, name
     return _HANDLER_MODULE, _HANDLER_FUNCTION
 
 
 def _load_handler(function: Function) -> RawHandler:
-    """Import the handler; if that fails, every invocation reports why."""
+    """Import the handler; if that fails, say why once, and every invocation reports it."""
     module_name, name = _handler_name(function)
     source = module_name.replace(".", "/") + ".py"
     try:
         module = importlib.import_module(module_name)
-    except Exception as exc:  # noqa: BLE001 - logged, and reported by every invocation
-        _log().exception("cannot load the handler from %s", source)
-        return _broken(f"cannot load the handler from {source}: {_describe(exc)}")
+    except (_Shutdown, _GraceOver):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a raise at top level, SystemExit included
+        stack = _stack(exc.__traceback__)
+        if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
+            stack.append(f"{_relative(exc.filename)}:{exc.lineno}")
+        reason = " ".join(
+            f"cannot load the handler from {source}: {_describe(exc)}".split()
+        )
+        return _broken(reason, stack)
     handler = getattr(module, name, None)
     if not callable(handler):
-        reason = f"cannot load the handler: {source} has no function {name}"
-        _log().error("%s", reason)
-        return _broken(reason)
+        return _broken(f"cannot load the handler: {source} has no function {name}", [])
     if getattr(handler, _RAW_MARK, False) is True:
         raw_handler: RawHandler = handler
         return raw_handler
     return _json_handler(handler)
 
 
-def _broken(reason: str) -> RawHandler:
-    """Return a handler that fails with reason."""
+def _broken(reason: str, stack: list[str]) -> RawHandler:
+    """Log reason once; return a handler that fails with it."""
+    where = f" ({stack[-1]})" if stack else ""
+    _say("ERROR", f"{ERROR_TYPE_INIT}: {reason}{where}")
 
     def broken(_event: bytes, _context: Context) -> bytes:
-        raise HandlerError(ERROR_TYPE_HANDLER, reason)
+        raise _InitError(reason, stack)
 
     return broken
 
 
-class _Connection(_http.HTTPConnection):
-    """A keep-alive connection that writes a small request's head and body at once."""
+def _json_handler(handler: JsonHandler) -> RawHandler:
+    """Wrap a JSON handler: parse the event, call it, serialise its result."""
+
+    def call(event: bytes, context: Context) -> bytes | bytearray | str:
+        try:
+            value = json_decode(event.decode())
+        except ValueError:  # UnicodeDecodeError included
+            raise HandlerError(ERROR_TYPE_HANDLER, _NOT_JSON) from None
+        result = handler(value, context)
+        if isinstance(result, (bytes, bytearray, str)):
+            return result
+        try:
+            text = json_encode(result)
+        except (TypeError, ValueError) as exc:
+            message = f"{_NOT_SERIALISABLE}: {exc}"
+            raise HandlerError(ERROR_TYPE_HANDLER, message) from None
+        try:
+            return text.encode()
+        except UnicodeEncodeError:
+            # Lone surrogates, which UTF-8 cannot encode, become \u escapes.
+            return json_encode(result, ascii_only=True)
+
+    return call
+
+
+def _escape(request_id: bytes) -> bytes:
+    """Percent-encode a request ID's bytes for the URL path (most IDs need nothing)."""
+    if not request_id.translate(None, _UNRESERVED):
+        return request_id
+    return b"".join(
+        request_id[i : i + 1] if byte in _UNRESERVED else b"%%%02X" % byte
+        for i, byte in enumerate(request_id)
+    )
+
+
+class _Connection:
+    """HTTP/1.1 with the runtime API over one keep-alive socket.
+
+    Written by hand: http.client costs milliseconds at a cold start (email, ssl, urllib) and
+    tens of microseconds per request; the runtime API needs one request at a time.
+    """
 
     def __init__(self, address: str) -> None:
-        super().__init__(address, timeout=_CONNECT_TIMEOUT_S)
-        #: A body that send() appends to the next write (the request's head).
-        self.pending = b""
+        host, colon, port = address.rpartition(":")
+        if not colon or not port.isdigit():
+            host, port = address, "80"
+        self._host = host.strip("[]")
+        self._port = int(port)
+        self.host_header = f"Host: {address}\r\n".encode()
+        self.sock: _socket.socket | None = None
+        self._buffer = b""
 
-    def send(self, data: _DataType | str) -> None:
-        """Send data, with the pending body: one write, not two, for a small POST."""
-        if self.pending and isinstance(data, bytes):
-            data += self.pending
-            self.pending = b""
-        super().send(data)
+    def close(self) -> None:
+        """Close the socket; the next request opens a new one."""
+        sock, self.sock, self._buffer = self.sock, None, b""
+        if sock is not None:
+            sock.close()
+
+    def _connect(self) -> _socket.socket:
+        # An ASCII host as bytes: a str would load the idna codec on every connect.
+        host = self._host.encode() if self._host.isascii() else self._host
+        failure: OSError = ConnectionError(f"cannot resolve {self._host}")
+        for family, kind, proto, _, address in _socket.getaddrinfo(
+            host, self._port, 0, _socket.SOCK_STREAM
+        ):
+            sock = _socket.socket(family, kind, proto)
+            try:
+                sock.settimeout(_CONNECT_TIMEOUT_S)
+                sock.connect(address)
+                # No timeout once connected: the next-invocation GET waits for an event.
+                sock.settimeout(None)
+                sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
+            except OSError as exc:
+                sock.close()
+                failure = exc
+                continue
+            self.sock = sock
+            return sock
+        raise failure
+
+    def drop_if_closed(self) -> None:
+        """Close the connection if the API closed it while the handler ran (idle)."""
+        sock = self.sock
+        if sock is None:
+            return
+        try:
+            # Nothing to read on a live idle connection; b"" (EOF) once the peer closed it.
+            sock.recv(1, _socket.MSG_PEEK | _socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return
+        except OSError:
+            pass
+        self.close()
+
+    def exchange(
+        self, request: bytes, body: bytes | bytearray = b""
+    ) -> tuple[int, dict[bytes, bytes], bytes]:
+        """Send a request (its head, then body) and read the answer: status, headers, body."""
+        sock = self.sock or self._connect()
+        try:
+            if len(body) <= _COALESCE_BYTES:
+                sock.sendall(request + body)
+            else:
+                sock.sendall(request)
+                sock.sendall(body)
+            return self._read(sock)
+        except BaseException:
+            # Whatever state the connection is in, the next request starts a new one.
+            self.close()
+            raise
+
+    def _read(self, sock: _socket.socket) -> tuple[int, dict[bytes, bytes], bytes]:
+        data = self._buffer
+        end = data.find(b"\r\n\r\n")
+        while end < 0:
+            chunk = sock.recv(_RECV_BYTES)
+            if not chunk:
+                msg = "the runtime API closed the connection"
+                raise ConnectionError(msg)
+            data += chunk
+            end = data.find(b"\r\n\r\n", max(0, len(data) - len(chunk) - 3))
+        lines = data[:end].split(b"\r\n")
+        version, _, rest = lines[0].partition(b" ")
+        status = int(rest[:3])
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(b":")
+            headers[name.strip().lower()] = value.strip()
+        data = data[end + 4 :]
+        keep = headers.get(b"connection", b"").lower()
+        close = keep == b"close" or (version == b"HTTP/1.0" and keep != b"keep-alive")
+        length = headers.get(b"content-length")
+        if status in _NO_BODY:
+            body = b""
+        elif length is not None:
+            body, data = self._exactly(sock, data, int(length))
+        elif headers.get(b"transfer-encoding", b"").lower().endswith(b"chunked"):
+            body, data = self._chunked(sock, data)
+        else:  # the body ends with the connection
+            body, data, close = self._until_closed(sock, data), b"", True
+        self._buffer = data
+        if close:
+            self.close()
+        return status, headers, body
+
+    @staticmethod
+    def _exactly(sock: _socket.socket, data: bytes, size: int) -> tuple[bytes, bytes]:
+        """Read until data holds size bytes: those, and what follows them."""
+        if len(data) >= size:
+            return data[:size], data[size:]
+        body = bytearray(size)
+        view = memoryview(body)
+        view[: len(data)] = data
+        done = len(data)
+        while done < size:
+            got = sock.recv_into(view[done:])
+            if not got:
+                msg = "the runtime API closed the connection mid-body"
+                raise ConnectionError(msg)
+            done += got
+        return bytes(body), b""
+
+    @staticmethod
+    def _line(sock: _socket.socket, data: bytes) -> tuple[bytes, bytes]:
+        """Read up to a CRLF: the line, and what follows it."""
+        end = data.find(b"\r\n")
+        while end < 0:
+            chunk = sock.recv(_RECV_BYTES)
+            if not chunk:
+                msg = "the runtime API closed the connection mid-body"
+                raise ConnectionError(msg)
+            data += chunk
+            end = data.find(b"\r\n")
+        return data[:end], data[end + 2 :]
+
+    def _chunked(self, sock: _socket.socket, data: bytes) -> tuple[bytes, bytes]:
+        parts = []
+        while True:
+            line, data = self._line(sock, data)
+            size = int(line.partition(b";")[0], 16)
+            if size == 0:
+                break
+            part, data = self._exactly(sock, data, size + 2)
+            parts.append(part[:-2])
+        while True:  # trailers, up to an empty line
+            line, data = self._line(sock, data)
+            if not line:
+                return b"".join(parts), data
+
+    @staticmethod
+    def _until_closed(sock: _socket.socket, data: bytes) -> bytes:
+        parts = [data]
+        while chunk := sock.recv(_RECV_BYTES):
+            parts.append(chunk)
+        return b"".join(parts)
+
+
+class _State:
+    """What the signal handlers need to know: whether an invocation runs, and since when."""
+
+    busy = False
+    stopping = False
+    grace_over = False
+
+
+def _on_stop_signal(signum: int, _frame: FrameType | None) -> None:
+    """SIGTERM, SIGINT: stop now when idle, else once the invocation in flight is answered."""
+    if not _State.busy:
+        raise _Shutdown
+    if not _State.stopping:
+        _State.stopping = True
+        _say("INFO", f"signal {signum}: stopping after this invocation")
+        signal.setitimer(signal.ITIMER_REAL, SHUTDOWN_GRACE_MS / 1000)
+
+
+def _on_grace_over(_signum: int, _frame: FrameType | None) -> None:
+    _State.grace_over = True
+    raise _GraceOver
 
 
 class _Runtime:
@@ -288,62 +526,80 @@ class _Runtime:
 
     def __init__(self, address: str, function: Function, handler: RawHandler) -> None:
         self._connection = _Connection(address)
+        self._next_request = (
+            f"{_NEXT_METHOD} {_NEXT_PATH} HTTP/1.1\r\n".encode()
+            + self._connection.host_header
+            + b"\r\n"
+        )
+        self._post_head = (
+            self._connection.host_header + b"Content-Type: application/json\r\n"
+        )
         self._function = function
         self._timeout_s = function.timeout_seconds
         self._handler = handler
         self._arrived = 0.0
 
     def run(self) -> None:
-        """Serve invocations forever; after a failed GET wait, doubling, and retry."""
+        """Serve invocations until a stop signal; after a failed GET wait, doubling, and retry."""
         delay_ms = 0
-        while True:
+        state = _State
+        while not state.stopping:
+            state.busy = False
             try:
-                event, context = self._next()
+                event, request_id, context = self._next()
             except Exception as exc:  # noqa: BLE001 - asking again is the only way on
+                state.busy = False
+                if state.stopping:
+                    break
                 delay_ms = min(max(2 * delay_ms, _BACKOFF_INITIAL_MS), _BACKOFF_MAX_MS)
-                _log().warning(
-                    "next invocation: %s; retrying in %d ms", _describe(exc), delay_ms
+                _say(
+                    "WARN",
+                    f"next invocation: {_describe(exc)}; retrying in {delay_ms} ms",
                 )
                 time.sleep(delay_ms / 1000)
                 continue
             delay_ms = 0
-            self._invoke(event, context)
+            self._invoke(event, request_id, context)
+            if state.grace_over:  # the handler caught _GraceOver and went on
+                raise _GraceOver
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
-    def _next(self) -> tuple[bytes, Context]:
-        """GET the next invocation: the event and its Context."""
-        response = self._request(_NEXT_METHOD, _NEXT_PATH, None)
-        event = response.read()
-        if response.status not in _SUCCESS:
-            msg = f"status {response.status}"
+    def _next(self) -> tuple[bytes, bytes, Context]:
+        """GET the next invocation: the event, the request ID's bytes and the Context."""
+        status, headers, event = self._connection.exchange(self._next_request)
+        _State.busy = True
+        if status not in _SUCCESS:
+            msg = f"status {status}"
             raise _ApiError(msg)
-        headers = {name.lower(): value for name, value in response.getheaders()}
         request_id = headers.get(_REQUEST_ID_HEADER)
         if not request_id:
             msg = "no X-Cff-Request-Id header; skipped the event"
             raise _ApiError(msg)
         self._arrived = arrived = time.monotonic()
+        get = headers.get
+        fields = {
+            field: get(name, b"").decode(errors="replace")
+            for name, field in _HEADER_FIELDS.items()
+        }
         context = Context(
-            request_id=request_id,
-            access_key=headers.get("x-cff-access-key", ""),
-            auth_token=headers.get("x-cff-auth-token", ""),
-            invoke_type=headers.get("x-cff-invoke-type", ""),
-            secret_key=headers.get("x-cff-secret-key", ""),
-            security_access_key=headers.get("x-cff-security-access-key", ""),
-            security_secret_key=headers.get("x-cff-security-secret-key", ""),
-            security_token=headers.get("x-cff-security-token", ""),
+            request_id=request_id.decode(errors="replace"),
             function=self._function,
             deadline=arrived + self._timeout_s,
+            **fields,
         )
-        return event, context
+        return event, request_id, context
 
-    def _invoke(self, event: bytes, context: Context) -> None:
-        """Call the handler and post its response or error; never raises."""
-        request_id = context.request_id
-        _LogState.request_id = request_id
+    def _invoke(self, event: bytes, request_id: bytes, context: Context) -> None:
+        """Call the handler and post its response or error; only _GraceOver gets through."""
+        _LogState.request_id = context.request_id
         try:
             result = self._handler(event, context)
+        except _GraceOver:
+            raise
+        except _InitError as exc:
+            self._post_error(request_id, ERROR_TYPE_INIT, exc.message, exc.stack)
         except HandlerError as exc:
-            self._fail(request_id, exc.error_type, exc.message)
+            self._fail(request_id, exc.error_type, exc.message, exc)
         except Exception as exc:  # noqa: BLE001 - reported to the API, the loop goes on
             self._fail(request_id, ERROR_TYPE_HANDLER, _describe(exc), exc)
         except BaseException as exc:  # noqa: BLE001 - SystemExit and the like: a panic
@@ -353,7 +609,7 @@ class _Runtime:
         finally:
             _LogState.request_id = ""
 
-    def _respond(self, request_id: str, result: object) -> None:
+    def _respond(self, request_id: bytes, result: object) -> None:
         """Post the handler's result, or an error if it is not bytes or str or too big."""
         if isinstance(result, (bytes, bytearray)):
             body = result
@@ -374,94 +630,130 @@ class _Runtime:
             )
             self._fail(request_id, ERROR_TYPE_RESPONSE_TOO_LARGE, message)
             return
-        path = _RESPONSE_PREFIX + quote(request_id, safe="") + _RESPONSE_SUFFIX
-        self._post(_RESPONSE_METHOD, path, body)
+        self._post(
+            _RESPONSE_METHOD, _RESPONSE_PREFIX, request_id, _RESPONSE_SUFFIX, body
+        )
 
     def _fail(
         self,
-        request_id: str,
+        request_id: bytes,
         error_type: str,
         message: str,
         exc: BaseException | None = None,
     ) -> None:
         """Log a failure (with where exc was raised) and post it to the error endpoint."""
-        _log().error("%s: %s%s", error_type, message, _origin(exc))
-        error = {_ERROR_TYPE_FIELD: error_type, _ERROR_MESSAGE_FIELD: message}
-        body = _ERROR_ENCODER.encode(error).encode("utf-8", "replace")
-        path = _ERROR_PREFIX + quote(request_id, safe="") + _ERROR_SUFFIX
-        self._post(_ERROR_METHOD, path, body)
+        stack = _stack(exc.__traceback__) if exc is not None else []
+        where = f" ({stack[-1]})" if stack else ""
+        _say("ERROR", f"{error_type}: {message}{where}")
+        self._post_error(request_id, error_type, message, stack)
 
-    def _post(self, method: str, path: str, body: bytes | bytearray) -> None:
+    def _post_error(
+        self, request_id: bytes, error_type: str, message: str, stack: list[str]
+    ) -> None:
+        error: dict[str, object] = {
+            _ERROR_TYPE_FIELD: error_type,
+            _ERROR_MESSAGE_FIELD: message,
+        }
+        if stack:
+            error[_ERROR_STACK_TRACE_FIELD] = stack
+        body = json_encode(error).encode("utf-8", "replace")
+        self._post(_ERROR_METHOD, _ERROR_PREFIX, request_id, _ERROR_SUFFIX, body)
+
+    def _post(
+        self,
+        method: str,
+        prefix: str,
+        request_id: bytes,
+        suffix: str,
+        body: bytes | bytearray,
+    ) -> None:
         """Send a result; a failure is logged, and the loop goes on."""
-        if time.monotonic() - self._arrived > _IDLE_CHECK_S:
-            self._drop_if_closed()
-        try:
-            response = self._request(method, path, body)
-            response.read()
-        except Exception as exc:  # noqa: BLE001 - logged, the loop goes on
-            _log().error("posting the result: %s", _describe(exc))
-            return
-        if response.status not in _SUCCESS:
-            _log().error("posting the result: status %d", response.status)
-
-    def _drop_if_closed(self) -> None:
-        """Close the connection if the API closed it while the handler ran (idle)."""
-        sock = self._connection.sock
-        if sock is None:
-            return
-        try:
-            # Nothing to read on a live idle connection; b"" (EOF) once the peer closed it.
-            sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
-        except BlockingIOError:
-            return
-        except OSError:
-            pass
-        self._connection.close()
-
-    def _request(
-        self, method: str, path: str, body: bytes | bytearray | None
-    ) -> _http.HTTPResponse:
-        """Send one request over the kept-alive connection, (re)opening it if need be."""
         connection = self._connection
-        if connection.sock is None:
-            self._connect()
-        headers = _GET_HEADERS
-        if body is not None:
-            headers = {**_POST_HEADERS, "Content-Length": str(len(body))}
-            if len(body) <= _COALESCE_BYTES:
-                connection.pending, body = bytes(body), None
+        if time.monotonic() - self._arrived > _IDLE_CHECK_S:
+            connection.drop_if_closed()
+        request = b"%s %s%s%s HTTP/1.1\r\n%sContent-Length: %d\r\n\r\n" % (
+            method.encode(),
+            prefix.encode(),
+            _escape(request_id),
+            suffix.encode(),
+            self._post_head,
+            len(body),
+        )
         try:
-            connection.request(method, path, body, headers)
-            return connection.getresponse()
-        except Exception:
-            # Whatever state the connection is in, the next request starts a new one.
-            connection.pending = b""
-            connection.close()
-            raise
-
-    def _connect(self) -> None:
-        self._connection.connect()
-        # No timeout once connected: the next-invocation GET waits for an event.
-        self._connection.sock.settimeout(None)
+            status = connection.exchange(request, body)[0]
+        except Exception as exc:  # noqa: BLE001 - logged, the loop goes on
+            _say("ERROR", f"posting the result: {_describe(exc)}")
+            return
+        if status not in _SUCCESS:
+            _say("ERROR", f"posting the result: status {status}")
 
 
-def main() -> None:
-    """Read the settings, load the handler and serve invocations until killed."""
-    if isinstance(sys.stdout, io.TextIOWrapper):
+def _run_hooks() -> None:
+    """Run the shutdown hooks, each once; log the ones that fail."""
+    hooks = _HOOKS[:]
+    _HOOKS.clear()
+    for hook in hooks:
+        _run_hook(hook)
+
+
+def _run_hook(hook: Callable[[], object]) -> None:
+    try:
+        hook()
+    except BaseException as exc:  # noqa: BLE001 - logged; the other hooks still run
+        name = getattr(hook, "__qualname__", repr(hook))
+        _say("ERROR", f"shutdown hook {name}: {_describe(exc)}")
+
+
+def _serve(address: str) -> int:
+    """Load the handler and serve; the exit status once a stop signal ends it."""
+    status = 0
+    try:
+        function = _load_function()
+        runtime = _Runtime(address, function, _load_handler(function))
+        if "logging" in sys.modules:
+            # The handler uses logging: its "fgruntime" logger gets the runtime's format now.
+            runtime_logger()
+        runtime.run()
+    except _Shutdown:
+        pass
+    except _GraceOver:
+        status = 1
+        _say(
+            "ERROR",
+            f"gave the invocation up: still running {SHUTDOWN_GRACE_MS} ms after the signal",
+        )
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM):
+            signal.signal(signum, signal.SIG_IGN)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    _LogState.request_id = ""
+    _run_hooks()
+    return status
+
+
+def main(interpreter: str | None = None) -> None:
+    """Read the settings, load the handler and serve invocations until stopped.
+
+    interpreter: the Python's path as ./bootstrap found it (for the first log line).
+    """
+    if hasattr(sys.stdout, "reconfigure"):
         # The handler's print() reaches the logs at once, even when stdout is a pipe.
         sys.stdout.reconfigure(line_buffering=True)
+    version = ".".join(str(part) for part in sys.version_info[:3])
+    _say("INFO", f"Python {version} at {interpreter or sys.executable}")
+    if LOG_FORMAT not in ("text", "json"):
+        _say(
+            "WARN",
+            f"{_LOG_FORMAT_ENV}={LOG_FORMAT!r} is neither text nor json; writing text",
+        )
     address = os.environ.get(_API_ADDRESS_ENV, "")
     if not address:
-        _log().error(
-            "%s is not set; is this running under FunctionGraph?", _API_ADDRESS_ENV
+        _say(
+            "ERROR",
+            f"{_API_ADDRESS_ENV} is not set; is this running under FunctionGraph?",
         )
         sys.exit(1)
-    function = _load_function()
-    runtime = _Runtime(address, function, _load_handler(function))
-    if "logging" in sys.modules:
-        # The handler uses logging: its "fgruntime" logger gets the runtime's format now.
-        _log()
-    try:
-        runtime.run()
-    except KeyboardInterrupt:
-        sys.exit(130)
+    signal.signal(signal.SIGTERM, _on_stop_signal)
+    signal.signal(signal.SIGINT, _on_stop_signal)
+    signal.signal(signal.SIGALRM, _on_grace_over)
+    sys.exit(_serve(address))

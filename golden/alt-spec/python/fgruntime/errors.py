@@ -11,6 +11,9 @@ ERROR_TYPE_HANDLER = "Function.HandlerError"
 ERROR_TYPE_PANIC = "Function.HandlerPanic"
 #: The errorType of a response larger than the runtime's MAX_RESPONSE_BYTES.
 ERROR_TYPE_RESPONSE_TOO_LARGE = "Runtime.ResponseTooLarge"
+#: The errorType of every invocation when the handler cannot be loaded (there is no init-error
+#: endpoint): importing its module failed, or the module has no such function.
+ERROR_TYPE_INIT = "Alt.InitFailed"
 
 
 class HandlerError(Exception):

@@ -1,9 +1,11 @@
 """The conformance suite's test handler (replaces the scaffold's handler.py in a copy of the build).
 
 Raw by default: the event chooses what it does: {"op":"throw"}, {"op":"typed"}, {"op":"panic"},
-{"op":"exit"}, {"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"}; anything else is echoed
-as is. With FG_TEST_MODE=json it is a JSON handler with the ops of docs/events-contract.md:
-echo, unserialisable, apig-json, apig-text, apig-binary, apig-decode, context, logger.
+{"op":"exit"}, {"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"}, {"op":"deep"},
+{"op":"logbig","bytes":N}; anything else is echoed as is. With FG_TEST_MODE=json it is a JSON
+handler with the ops of docs/events-contract.md: echo, unserialisable, apig-json, apig-text,
+apig-binary, apig-decode, context, logger (and the shared ones). A shutdown hook writes
+"test handler: shutdown hook ran" to stderr (docs/runtime-contract.md).
 """
 
 from __future__ import annotations
@@ -37,6 +39,19 @@ def _field(event: bytes, name: str) -> str:
     return rest.strip()
 
 
+@fgruntime.on_shutdown
+def _shutdown() -> None:
+    sys.stderr.write("test handler: shutdown hook ran\n")
+    sys.stderr.flush()
+
+
+def _deep(depth: int) -> None:
+    """Recurse depth calls deep, then raise: a stack trace longer than the runtime keeps."""
+    if depth <= 1:
+        raise RuntimeError("deep failure in the test handler")
+    _deep(depth - 1)
+
+
 def _camel(snake: str) -> str:
     """The spec's field name of a snake_case context field: memory_mb -> memoryMb."""
     head, *rest = snake.split("_")
@@ -58,8 +73,15 @@ def _context_lines(context: fgruntime.Context) -> str:
     return "".join(f"{k}\t{v}\n" for k, v in pairs)
 
 
-def _common(op: str, ms: str) -> str | None:
+def _common(
+    op: str, ms: str, context: fgruntime.Context, size: str = "0"
+) -> str | None:
     """The ops both modes share; None for any other op."""
+    if op == "deep":
+        _deep(100)
+    if op == "logbig":
+        context.logger.info("ü€😀x" * (int(size) // 10))
+        return "logged"
     if op == "throw":
         raise RuntimeError("thrown by the test handler")
     if op == "typed":
@@ -79,7 +101,7 @@ def _common(op: str, ms: str) -> str | None:
 @fgruntime.raw
 def _raw_handler(event: bytes, context: fgruntime.Context) -> bytes | str:
     op = _field(event, "op")
-    done = _common(op, _field(event, "ms"))
+    done = _common(op, _field(event, "ms"), context, _field(event, "bytes"))
     if done is not None:
         return done
     if op == "context":
@@ -102,7 +124,7 @@ def _json_handler(event: object, context: fgruntime.Context) -> object:
     if not isinstance(event, dict) or not isinstance(event.get("op"), str):
         return event
     op = event["op"]
-    done = _common(op, str(event.get("ms", 0)))
+    done = _common(op, str(event.get("ms", 0)), context, str(event.get("bytes", 0)))
     if done is not None:
         return done
     if op == "echo":
