@@ -35,6 +35,35 @@ async function manifestSchema() {
   });
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+
+/**
+ * The schema's answer without loading zod, for a manifest as fg-bootgen writes it: the same object
+ * zod would give (its keys in the schema's order), or undefined to leave the case to zod. It only
+ * ever accepts what the schema accepts, so zod still decides every odd or damaged manifest.
+ */
+function plainManifest(data: unknown): Manifest | undefined {
+  const has = (o: Record<string, unknown>, keys: string[]) => Object.keys(o).length === keys.length && keys.every((k) => Object.hasOwn(o, k));
+  if (!isPlainObject(data) || !has(data, ["generator", "version", "lang", "specSha256", "templateOverrides", "files"])) return undefined;
+  const { generator, version, lang, specSha256, templateOverrides, files } = data;
+  if (generator !== "fg-bootgen" || typeof version !== "string" || typeof lang !== "string" || typeof specSha256 !== "string") return undefined;
+  if (!Array.isArray(templateOverrides) || !isPlainObject(files)) return undefined;
+  const overrides: string[] = [];
+  for (let i = 0; i < templateOverrides.length; i++) {
+    const t: unknown = templateOverrides[i];
+    if (!Object.hasOwn(templateOverrides, i) || typeof t !== "string") return undefined;
+    overrides.push(t);
+  }
+  const entries: Manifest["files"] = {};
+  for (const [path, entry] of Object.entries(files)) {
+    if (path === "__proto__" || !isPlainObject(entry) || !has(entry, ["owner", "sha256"])) return undefined;
+    const { owner, sha256: hash } = entry;
+    if ((owner !== "generated" && owner !== "user") || typeof hash !== "string") return undefined;
+    entries[path] = { owner, sha256: hash };
+  }
+  return { generator, version, lang, specSha256, templateOverrides: overrides, files: entries };
+}
+
 export function buildManifest(opts: {
   version: string;
   lang: string;
@@ -81,6 +110,8 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
   } catch {
     data = undefined;
   }
+  const quick = plainManifest(data);
+  if (quick) return quick;
   const parsed = (await manifestSchema()).safeParse(data);
   if (!parsed.success) {
     throw new UserError(`${join(dir, MANIFEST)} is damaged: restore it from version control, or delete it and regenerate with --force`);

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
-import fs from "fs-extra";
+import { chmod, mkdir, readdir, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import { UserError } from "./errors.js";
 import type { Step } from "./plan.js";
 
@@ -12,8 +12,8 @@ function describe(err: unknown): string {
 /** Removes now-empty folders between a deleted file and the output folder itself. */
 async function pruneEmpty(dir: string, path: string): Promise<void> {
   for (let d = dirname(join(dir, path)); d.startsWith(dir) && d !== dir; d = dirname(d)) {
-    if ((await fs.readdir(d)).length > 0) return;
-    await fs.rmdir(d);
+    if ((await readdir(d)).length > 0) return;
+    await rmdir(d);
   }
 }
 
@@ -31,20 +31,20 @@ export async function applyPlan(dir: string, steps: Step[]): Promise<void> {
   try {
     for (const w of writes) {
       const dest = join(dir, w.path);
-      await fs.mkdirp(dirname(dest));
+      await mkdir(dirname(dest), { recursive: true });
       const tmp = dest + suffix;
       staged.push({ tmp, dest });
-      await fs.writeFile(tmp, w.text);
+      await writeFile(tmp, w.text);
       // Set explicitly: the umask must not decide the modes that the package ships.
-      await fs.chmod(tmp, w.mode);
+      await chmod(tmp, w.mode);
     }
   } catch (err) {
-    await Promise.all(staged.map((s) => fs.rm(s.tmp, { force: true })));
+    await Promise.all(staged.map((s) => rm(s.tmp, { force: true })));
     throw new UserError(`cannot write to ${dir} (${describe(err)}): choose another --out folder or fix its permissions; nothing was written`);
   }
-  for (const { tmp, dest } of staged) await fs.rename(tmp, dest);
+  for (const { tmp, dest } of staged) await rename(tmp, dest);
   for (const s of steps.filter((step) => step.action === "delete")) {
-    await fs.rm(join(dir, s.path), { force: true });
+    await rm(join(dir, s.path), { force: true });
     await pruneEmpty(dir, s.path);
   }
 }
