@@ -238,6 +238,14 @@ async function batch(name, count = Math.ceil(loops[name].n / opts.rounds), event
     return undefined;
   }
 }
+/** Two batches of a loop as one (undefined if either failed). */
+function joined(bs) {
+  if (bs.some((b) => !b)) return undefined;
+  const sum = (key) => bs.reduce((t, b) => t + b[key], 0);
+  const n = sum("n");
+  const ms = sum("ms");
+  return { n, ms, perSecond: (n / ms) * 1000, latencyMs: bs.flatMap((b) => b.latencyMs), apiCpuMs: sum("apiCpuMs"), loopCpuMs: sum("loopCpuMs") };
+}
 const typedPairs = TYPED.filter((l) => sessions[l] && sessions[`${l}-typed`]);
 /** Whether raw and typed answered the APIG event with the same bytes (checked on the warm-up). */
 const sameAnswer = {};
@@ -266,13 +274,16 @@ for (let round = 1; round <= opts.rounds && before; round++) {
     }
     before = after;
   }
-  // Typed against raw on the 1 KiB APIG event, back to back; which goes first alternates by round.
+  // Typed against raw on the 1 KiB APIG event: each side's share of the round in two halves, in
+  // the order A B B A (raw first in odd rounds, typed first in even ones), so that a load that
+  // drifts steadily through the round weighs on both alike.
   for (const lang of typedPairs) {
-    const order = round % 2 ? [lang, `${lang}-typed`] : [`${lang}-typed`, lang];
-    const got = {};
-    for (const name of order) got[name] = await batch(name, undefined, APIG_EVENT);
-    const raw = got[lang];
-    const typed = got[`${lang}-typed`];
+    const [a, b] = round % 2 ? [lang, `${lang}-typed`] : [`${lang}-typed`, lang];
+    const half = Math.ceil(loops[lang].n / opts.rounds / 2);
+    const got = { [a]: [], [b]: [] };
+    for (const name of [a, b, b, a]) got[name].push(await batch(name, half, APIG_EVENT));
+    const raw = joined(got[lang]);
+    const typed = joined(got[`${lang}-typed`]);
     if (raw && typed) {
       batches[`${lang}-apig`].push({ ...raw, round });
       batches[`${lang}-typed`].push({ ...typed, round, ratio: typed.perSecond / raw.perSecond });
