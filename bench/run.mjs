@@ -118,9 +118,18 @@ const began = performance.now();
 const log = (msg) => process.stderr.write(`bench: ${((performance.now() - began) / 1000).toFixed(1).padStart(5)} s  ${msg}\n`);
 const opts = options();
 const loadBefore = loadavg()[0];
-const { RuntimeApi } = await import(join(ROOT, "dist/emulator/api.js"));
-const { loadSpec } = await import(join(ROOT, "dist/spec.js"));
-const { defaultEnv } = await import(join(ROOT, "dist/emulator/env.js"));
+/** A module of the compiled project (tsc's output in dist/: the emulator's API, the spec, its variables). */
+async function project(path) {
+  try {
+    return await import(join(ROOT, path));
+  } catch (err) {
+    console.error(`bench: cannot load ${path} (npm run build compiles it): ${err.message}`);
+    process.exit(1);
+  }
+}
+const { RuntimeApi } = await project("dist/emulator/api.js");
+const { loadSpec } = await project("dist/spec.js");
+const { defaultEnv } = await project("dist/emulator/env.js");
 const { spec } = loadSpec();
 
 // 1. Build. The work folder's run/ is rebuilt every time; cargo-target/ beside it is kept.
