@@ -227,6 +227,8 @@ export const rust: Target = {
     { template: "fgruntime-json.rs.hbs", path: "src/fgruntime/json.rs", owner: "generated" },
     { template: "fgruntime-events.rs.hbs", path: "src/fgruntime/events.rs", owner: "generated" },
     { template: "fgruntime-base64.rs.hbs", path: "src/fgruntime/base64.rs", owner: "generated" },
+    { template: "fgruntime-panic.rs.hbs", path: "src/fgruntime/panic.rs", owner: "generated" },
+    { template: "fgruntime-shutdown.rs.hbs", path: "src/fgruntime/shutdown.rs", owner: "generated" },
     { template: "main.rs.hbs", path: "src/main.rs", owner: "user" },
     { template: "Cargo.toml.hbs", path: "Cargo.toml", owner: "user" },
     { template: "Cargo.lock.hbs", path: "Cargo.lock", owner: "user" },
@@ -248,6 +250,9 @@ export const rust: Target = {
       backoffInitial: duration(model.backoff.initialMs),
       backoffMax: duration(model.backoff.maxMs),
       maxResponseBytesLiteral: intLiteral(String(model.maxResponseBytes)),
+      maxLogLineBytesLiteral: intLiteral(String(model.maxLogLineBytes)),
+      shutdownGrace: duration(model.shutdownGraceMs),
+      maxStackFramesLiteral: intLiteral(String(model.maxStackFrames)),
       eventTypes: types,
       eventsUseJson: fields.some((f) => f.isJson),
       // The event type the docs' examples parse: a trigger's other than API Gateway's, when there is one.

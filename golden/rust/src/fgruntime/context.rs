@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
-use super::log::{log, Logger};
+use super::log::{log, Level, Logger};
 
 const USER_DATA_ENV: &str = "RUNTIME_USERDATA";
 
@@ -136,6 +136,8 @@ pub struct Function {
     pub memory_mb: i64,
     /// From `RUNTIME_CODE_ROOT`: folder holding the function's code.
     pub code_root: String,
+    /// From `FG_LOG_FORMAT`: format of the runtime's log lines (text or json).
+    pub log_format: String,
 }
 
 impl Function {
@@ -151,6 +153,7 @@ impl Function {
             cpu: env_number("RUNTIME_CPU", 0.0),
             memory_mb: env_integer("RUNTIME_MEMORY", 0),
             code_root: env_string("RUNTIME_CODE_ROOT", ""),
+            log_format: env_string("FG_LOG_FORMAT", "text"),
         }
     }
 }
@@ -169,6 +172,7 @@ fn env_integer(name: &str, fallback: i64) -> i64 {
     }
     raw.parse().unwrap_or_else(|_| {
         log(
+            Level::Warn,
             None,
             format_args!("{name}={raw:?} is not a whole number; using {fallback}"),
         );
@@ -183,6 +187,7 @@ fn env_number(name: &str, fallback: f64) -> f64 {
     }
     raw.parse().unwrap_or_else(|_| {
         log(
+            Level::Warn,
             None,
             format_args!("{name}={raw:?} is not a number; using {fallback}"),
         );
@@ -198,6 +203,7 @@ fn parse_user_data(text: &str) -> Map<String, Value> {
     }
     serde_json::from_str(text).unwrap_or_else(|_| {
         log(
+            Level::Warn,
             None,
             format_args!("{USER_DATA_ENV} is not a JSON object; no user data"),
         );

@@ -5,24 +5,73 @@
 
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Writes the runtime's line: `fgruntime: [<request id>] <message>`. Never a secret's value.
-pub(super) fn log(id: Option<&str>, message: fmt::Arguments<'_>) {
-    let mut line = String::from("fgruntime: ");
-    if let Some(id) = id {
-        line.push('[');
-        line.push_str(id);
-        line.push_str("] ");
+/// The longest line written, in bytes without its line break: a longer message is split between
+/// UTF-8 characters into several whole lines.
+pub const MAX_LOG_LINE_BYTES: usize = 90_000;
+const LOG_FORMAT_ENV: &str = "FG_LOG_FORMAT";
+
+/// Whether lines are JSON objects rather than text.
+static JSON: AtomicBool = AtomicBool::new(false);
+
+#[derive(Clone, Copy)]
+pub(super) enum Level {
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
+impl Level {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Debug => "DEBUG",
+            Self::Info => "INFO",
+            Self::Warn => "WARN",
+            Self::Error => "ERROR",
+        }
     }
-    let _ = line.write_fmt(message);
-    write_line(line);
+}
+
+/// Chooses the lines' format from `FG_LOG_FORMAT`'s value: `json`, or `text` (any other value
+/// gets text and a warning).
+pub(super) fn set_format(format: &str) {
+    match format {
+        "json" => JSON.store(true, Ordering::Relaxed),
+        "text" | "" => {}
+        other => log(
+            Level::Warn,
+            None,
+            format_args!("{LOG_FORMAT_ENV}={other:?} is neither text nor json: writing text"),
+        ),
+    }
+}
+
+/// Writes the runtime's line: `fgruntime: [<request id>] <message>`, without a time (the
+/// platform's log service stamps each line). Never a secret's value.
+pub(super) fn log(level: Level, id: Option<&str>, message: fmt::Arguments<'_>) {
+    let message = message.to_string();
+    if JSON.load(Ordering::Relaxed) {
+        write_json(level, id.unwrap_or_default(), &message);
+        return;
+    }
+    let mut head = String::from("fgruntime: ");
+    if let Some(id) = id {
+        head.push('[');
+        head.push_str(id);
+        head.push_str("] ");
+    }
+    write_lines(&head, "", &message, false);
 }
 
 /// The handler's logger, from [`Context::logger`](super::Context::logger): one line per call to
 /// stderr, `<UTC time> <request id> <LEVEL> <message>`, such as
-/// `2026-12-01T10:43:05.123Z 7c30b1e2 INFO order accepted`. Line breaks in the message are
-/// written as `\n`, so that a message stays one line.
+/// `2026-12-01T10:43:05.123Z 7c30b1e2 INFO order accepted`, or with
+/// `FG_LOG_FORMAT=json` one JSON object `{"time", "level", "requestId", "message"}`.
+/// Line breaks in the message are written as `\n`, so that a message stays one line; a message
+/// longer than [`MAX_LOG_LINE_BYTES`] is split into several lines.
 ///
 /// ```ignore
 /// ctx.logger().info(format_args!("order {id} accepted"));
@@ -40,40 +89,113 @@ impl<'a> Logger<'a> {
 
     /// Logs at level DEBUG.
     pub fn debug(self, message: impl fmt::Display) {
-        self.write("DEBUG", &message);
+        self.write(Level::Debug, &message);
     }
 
     /// Logs at level INFO.
     pub fn info(self, message: impl fmt::Display) {
-        self.write("INFO", &message);
+        self.write(Level::Info, &message);
     }
 
     /// Logs at level WARN.
     pub fn warn(self, message: impl fmt::Display) {
-        self.write("WARN", &message);
+        self.write(Level::Warn, &message);
     }
 
     /// Logs at level ERROR.
     pub fn error(self, message: impl fmt::Display) {
-        self.write("ERROR", &message);
+        self.write(Level::Error, &message);
     }
 
-    fn write(self, level: &str, message: &dyn fmt::Display) {
-        let mut line = String::with_capacity(64);
-        push_utc_now(&mut line);
-        let _ = write!(line, " {} {level} {message}", self.request_id);
-        write_line(line);
+    fn write(self, level: Level, message: &dyn fmt::Display) {
+        let message = message.to_string();
+        if JSON.load(Ordering::Relaxed) {
+            write_json(level, self.request_id, &message);
+            return;
+        }
+        let mut head = String::with_capacity(40 + self.request_id.len());
+        push_utc_now(&mut head);
+        head.push(' ');
+        head.push_str(self.request_id);
+        head.push(' ');
+        head.push_str(level.name());
+        head.push(' ');
+        write_lines(&head, "", &message, false);
     }
 }
 
-/// Writes `line` and a line break in one write, so that lines from other threads and processes
-/// never interleave; a line that cannot be written is lost rather than stopping the runtime.
-fn write_line(mut line: String) {
-    if line.contains(['\n', '\r']) {
-        line = line.replace('\n', "\\n").replace('\r', "\\r");
+fn write_json(level: Level, id: &str, message: &str) {
+    let mut head = String::with_capacity(80 + id.len());
+    head.push_str("{\"time\":\"");
+    push_utc_now(&mut head);
+    head.push_str("\",\"level\":\"");
+    head.push_str(level.name());
+    head.push_str("\",\"requestId\":");
+    push_json_string(&mut head, id);
+    head.push_str(",\"message\":\"");
+    write_lines(&head, "\"}", message, true);
+}
+
+/// Writes `message` escaped (line breaks always, JSON's escapes when `json`) between `head` and
+/// `foot`, as one line or, past [`MAX_LOG_LINE_BYTES`], several between characters. All of it
+/// goes in one write, so that lines from other threads and processes never interleave; a line
+/// that cannot be written is lost rather than stopping the runtime.
+fn write_lines(head: &str, foot: &str, message: &str, json: bool) {
+    let mut out = String::with_capacity(head.len() + message.len() + foot.len() + 1);
+    out.push_str(head);
+    let mut start = 0;
+    let mut empty = true;
+    let mut escaped = [0; 6];
+    for c in message.chars() {
+        let piece = escape(c, json, &mut escaped);
+        if !empty && out.len() - start + piece.len() + foot.len() > MAX_LOG_LINE_BYTES {
+            out.push_str(foot);
+            out.push('\n');
+            start = out.len();
+            out.push_str(head);
+        }
+        out.push_str(piece);
+        empty = false;
     }
-    line.push('\n');
-    let _ = io::stderr().lock().write_all(line.as_bytes());
+    out.push_str(foot);
+    out.push('\n');
+    let _ = io::stderr().lock().write_all(out.as_bytes());
+}
+
+/// `c` as it goes in a line: line breaks as `\n` and `\r`, and in JSON the string escapes.
+fn escape(c: char, json: bool, buf: &mut [u8; 6]) -> &str {
+    let text = match c {
+        '\n' => "\\n",
+        '\r' => "\\r",
+        '"' if json => "\\\"",
+        '\\' if json => "\\\\",
+        '\t' if json => "\\t",
+        c if json && c < ' ' => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            let byte = u8::try_from(c).unwrap_or_default();
+            *buf = [
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(byte >> 4)],
+                HEX[usize::from(byte & 15)],
+            ];
+            return std::str::from_utf8(buf).unwrap_or_default();
+        }
+        c => return c.encode_utf8(buf),
+    };
+    text
+}
+
+/// Appends `text` as a JSON string.
+pub(super) fn push_json_string(out: &mut String, text: &str) {
+    out.push('"');
+    let mut buf = [0; 6];
+    for c in text.chars() {
+        out.push_str(escape(c, true, &mut buf));
+    }
+    out.push('"');
 }
 
 /// Appends the time in UTC, RFC 3339 with milliseconds: `2026-12-01T10:43:05.123Z`.
@@ -114,7 +236,7 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
 
 #[cfg(test)]
 mod tests {
-    use super::civil_from_days;
+    use super::{civil_from_days, escape};
 
     #[test]
     fn dates_from_day_counts() {
@@ -123,5 +245,16 @@ mod tests {
         assert_eq!(civil_from_days(11_017), (2000, 3, 1));
         assert_eq!(civil_from_days(20_788), (2026, 12, 1));
         assert_eq!(civil_from_days(2_932_896), (9999, 12, 31));
+    }
+
+    #[test]
+    fn escapes() {
+        let mut buf = [0; 6];
+        assert_eq!(escape('\u{1}', true, &mut buf), "\\u0001");
+        assert_eq!(escape('\u{1f}', true, &mut buf), "\\u001f");
+        assert_eq!(escape('"', true, &mut buf), "\\\"");
+        assert_eq!(escape('"', false, &mut buf), "\"");
+        assert_eq!(escape('\n', false, &mut buf), "\\n");
+        assert_eq!(escape('😀', true, &mut buf), "😀");
     }
 }

@@ -4,7 +4,7 @@
 //! The custom runtime: the loop that fetches each invocation from the runtime API,
 //! calls the handler and posts the handler's response or error ([`start`] for a handler of bytes,
 //! [`start_json`] for one of JSON values), the invocation's [`Context`], and the triggers' events
-//! as types ([`events`]).
+//! as types ([`events`]); [`on_init`] and [`on_shutdown`] register setup and teardown.
 //!
 //! The loop needs only the standard library. Its HTTP is a small HTTP/1.1 client on `TcpStream`
 //! instead of a crate: the runtime talks plain HTTP to one local address, one request at a time,
@@ -21,7 +21,9 @@ pub mod events;
 mod http;
 mod json;
 mod log;
+mod panic;
 mod runtime;
+mod shutdown;
 
 // The handler uses what it needs.
 #[allow(unused_imports)]
@@ -31,6 +33,8 @@ pub use error::Error;
 #[allow(unused_imports)]
 pub use json::start_json;
 #[allow(unused_imports)]
-pub use log::Logger;
+pub use log::{Logger, MAX_LOG_LINE_BYTES};
 #[allow(unused_imports)]
-pub use runtime::{start, MAX_RESPONSE_BYTES};
+pub use runtime::{on_init, start, MAX_RESPONSE_BYTES};
+#[allow(unused_imports)]
+pub use shutdown::{on_shutdown, SHUTDOWN_GRACE};

@@ -7,7 +7,7 @@ use std::env;
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use super::log::{log, Logger};
+use super::log::{log, Level, Logger};
 
 /// A credential from a request header. `Debug` and `Display` print `[REDACTED]`, so that it never
 /// reaches a log by accident; [`Secret::expose`] gives the value.
@@ -151,6 +151,7 @@ fn env_integer(name: &str, fallback: i64) -> i64 {
     }
     raw.parse().unwrap_or_else(|_| {
         log(
+            Level::Warn,
             None,
             format_args!("{name}={raw:?} is not a whole number; using {fallback}"),
         );
@@ -165,6 +166,7 @@ fn env_number(name: &str, fallback: f64) -> f64 {
     }
     raw.parse().unwrap_or_else(|_| {
         log(
+            Level::Warn,
             None,
             format_args!("{name}={raw:?} is not a number; using {fallback}"),
         );

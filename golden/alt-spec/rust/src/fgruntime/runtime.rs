@@ -3,18 +3,18 @@
 
 //! The invocation loop: fetch the next event, call the handler, post its result.
 
-use std::any::Any;
-use std::cell::Cell;
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::io;
-use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 use std::{env, process, thread};
 
 use super::context::{Context, Function};
 use super::error::Error;
 use super::http::Client;
-use super::log::log;
+use super::log::{log, push_json_string, Level};
+use super::panic::{self, catch};
+use super::shutdown;
 
 const API_ADDR_ENV: &str = "RUNTIME_API_ADDR";
 const NEXT_METHOD: &str = "GET";
@@ -30,6 +30,8 @@ const ERROR_TYPE_KEY: &str = "errorType";
 const ERROR_MESSAGE_KEY: &str = "errorMessage";
 const ERROR_TYPE_PANIC: &str = "Function.HandlerPanic";
 const ERROR_TYPE_RESPONSE_TOO_LARGE: &str = "Runtime.ResponseTooLarge";
+const ERROR_TYPE_INIT: &str = "Alt.InitFailed";
+const ERROR_STACK_TRACE_KEY: &str = "trace";
 
 /// The largest response the runtime posts; a larger one is reported as an error instead.
 pub const MAX_RESPONSE_BYTES: usize = 1_048_576;
@@ -38,15 +40,32 @@ pub const MAX_RESPONSE_BYTES: usize = 1_048_576;
 const BACKOFF_INITIAL: Duration = Duration::from_millis(50);
 const BACKOFF_MAX: Duration = Duration::from_secs(2);
 
-thread_local! {
-    /// Whether the handler runs on this thread: the panic hook records where it panicked.
-    static IN_HANDLER: Cell<bool> = const { Cell::new(false) };
-    static PANIC_LOCATION: Cell<Option<String>> = const { Cell::new(None) };
+type InitHook = Box<dyn FnOnce() -> Result<(), Error> + Send>;
+
+static INIT_HOOKS: Mutex<Vec<InitHook>> = Mutex::new(Vec::new());
+
+/// Registers initialisation that [`start`] runs, in the order registered, before it asks for the
+/// first event: open clients, read configuration, warm caches. An `Err` or a panic is an init
+/// failure: the runtime logs it once and answers every invocation with an error of type
+/// `Alt.InitFailed` and that reason, without calling the handler. (A panic in `main` before
+/// `start` ends the process instead: do setup here.)
+///
+/// ```ignore
+/// fgruntime::on_init(|| CONFIG.set(Config::load()?).map_err(|_| Error::new("set twice")));
+/// ```
+#[allow(dead_code)] // The handler calls what it needs.
+pub fn on_init<E: Into<Error>>(hook: impl FnOnce() -> Result<(), E> + Send + 'static) {
+    INIT_HOOKS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(Box::new(move || hook().map_err(Into::into)));
 }
 
-/// Runs the invocation loop forever: fetch the next event, call `handler`, post its result.
-/// A panic in the handler is reported as an error of type `Function.HandlerPanic`, and the loop goes
-/// on. Exits with status 1 at once if `RUNTIME_API_ADDR` is not set.
+/// Runs the invocation loop: fetch the next event, call `handler`, post its result.
+/// A panic in the handler is reported as an error of type `Function.HandlerPanic` with where it
+/// happened, and the loop goes on. Runs the [`on_init`] hooks first, and the
+/// [`on_shutdown`](super::on_shutdown) hooks when SIGTERM or SIGINT stops it. Exits with status 1
+/// at once if `RUNTIME_API_ADDR` is not set.
 pub fn start<F>(mut handler: F) -> !
 where
     F: FnMut(&[u8], &Context) -> Result<Vec<u8>, Error>,
@@ -55,6 +74,7 @@ where
         Ok(addr) if !addr.is_empty() => addr,
         _ => {
             log(
+                Level::Error,
                 None,
                 format_args!("{API_ADDR_ENV} is not set: no runtime API to ask for events"),
             );
@@ -72,28 +92,38 @@ where
         body: Vec::new(),
     };
 
-    // Panics inside the handler are reported by the loop, with where they happened; elsewhere the
-    // previous hook prints them as usual.
-    let previous = panic::take_hook();
-    panic::set_hook(Box::new(move |info| {
-        if IN_HANDLER.with(Cell::get) {
-            let location = info.location().map(ToString::to_string);
-            PANIC_LOCATION.with(|cell| cell.set(location));
-        } else {
-            previous(info);
-        }
-    }));
+    panic::install_hook();
+    shutdown::watch();
+    shutdown::begin();
+    let failure = init();
+    shutdown::end();
+    if let Some(err) = &failure {
+        log(
+            Level::Error,
+            None,
+            format_args!(
+                "init failed: {}; every invocation gets this error",
+                err.message()
+            ),
+        );
+    }
 
     let mut delay = Duration::ZERO;
     loop {
         match runtime.next() {
             Ok(()) => {
                 delay = Duration::ZERO;
-                runtime.invoke(&mut handler);
+                shutdown::begin();
+                match &failure {
+                    Some(err) => runtime.post_error(err, &[]),
+                    None => runtime.invoke(&mut handler),
+                }
+                shutdown::end();
             }
             Err(err) => {
                 delay = (delay * 2).clamp(BACKOFF_INITIAL, BACKOFF_MAX);
                 log(
+                    Level::Error,
                     None,
                     format_args!("next invocation: {err}; retrying in {delay:?}"),
                 );
@@ -101,6 +131,19 @@ where
             }
         }
     }
+}
+
+/// Runs the init hooks: the first failure, as the error every invocation gets.
+fn init() -> Option<Error> {
+    let hooks = std::mem::take(&mut *INIT_HOOKS.lock().unwrap_or_else(PoisonError::into_inner));
+    let reason = hooks.into_iter().find_map(|hook| match catch(hook) {
+        Ok(Ok(())) => None,
+        Ok(Err(err)) => Some(err.message().to_owned()),
+        Err(panic) => Some(format!("an init hook panicked: {}", panic.message)),
+    })?;
+    // The reason on one line.
+    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(Error::with_type(ERROR_TYPE_INIT, reason))
 }
 
 struct Runtime {
@@ -150,10 +193,7 @@ impl Runtime {
     where
         F: FnMut(&[u8], &Context) -> Result<Vec<u8>, Error>,
     {
-        IN_HANDLER.with(|cell| cell.set(true));
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| handler(&self.event, &self.context)));
-        IN_HANDLER.with(|cell| cell.set(false));
-        let err = match outcome {
+        let (err, trace) = match catch(|| handler(&self.event, &self.context)) {
             Ok(Ok(out)) if out.len() <= MAX_RESPONSE_BYTES => {
                 self.post(RESPONSE_METHOD, RESPONSE_PREFIX, RESPONSE_SUFFIX, &out);
                 return;
@@ -166,20 +206,23 @@ impl Runtime {
                         out.len()
                     ),
                 );
-                self.log(format_args!("{err}"));
-                err
+                (err, Vec::new())
             }
-            Ok(Err(err)) => {
-                self.log(format_args!("{err}"));
-                err
-            }
-            Err(payload) => {
-                let err = Error::with_type(ERROR_TYPE_PANIC, panic_message(payload));
-                let location = PANIC_LOCATION.with(Cell::take).unwrap_or_default();
-                self.log(format_args!("{err} (panicked at {location})"));
-                err
+            Ok(Err(err)) => (err, Vec::new()),
+            Err(panic) => {
+                let err = Error::with_type(ERROR_TYPE_PANIC, panic.message);
+                let at = panic.trace.first().map_or("", String::as_str);
+                self.log(Level::Error, format_args!("{err} (panicked at {at})"));
+                self.post_error(&err, &panic.trace);
+                return;
             }
         };
+        self.log(Level::Error, format_args!("{err}"));
+        self.post_error(&err, &trace);
+    }
+
+    /// Posts `err` as the current invocation's error, with `trace` when there is one.
+    fn post_error(&mut self, err: &Error, trace: &[String]) {
         let mut body = String::with_capacity(err.message().len() + 64);
         body.push('{');
         push_json_string(&mut body, ERROR_TYPE_KEY);
@@ -189,6 +232,18 @@ impl Runtime {
         push_json_string(&mut body, ERROR_MESSAGE_KEY);
         body.push(':');
         push_json_string(&mut body, err.message());
+        if !trace.is_empty() {
+            body.push(',');
+            push_json_string(&mut body, ERROR_STACK_TRACE_KEY);
+            body.push_str(":[");
+            for (i, frame) in trace.iter().enumerate() {
+                if i > 0 {
+                    body.push(',');
+                }
+                push_json_string(&mut body, frame);
+            }
+            body.push(']');
+        }
         body.push('}');
         self.post(ERROR_METHOD, ERROR_PREFIX, ERROR_SUFFIX, body.as_bytes());
     }
@@ -204,13 +259,16 @@ impl Runtime {
             .request(method, &self.path, body, &mut self.body)
         {
             Ok(status) if (200..300).contains(&status) => {}
-            Ok(status) => self.log(format_args!("posting the result: status {status}")),
-            Err(err) => self.log(format_args!("posting the result: {err}")),
+            Ok(status) => self.log(
+                Level::Error,
+                format_args!("posting the result: status {status}"),
+            ),
+            Err(err) => self.log(Level::Error, format_args!("posting the result: {err}")),
         }
     }
 
-    fn log(&self, message: fmt::Arguments<'_>) {
-        log(Some(&self.context.request_id), message);
+    fn log(&self, level: Level, message: fmt::Arguments<'_>) {
+        log(level, Some(&self.context.request_id), message);
     }
 }
 
@@ -219,47 +277,16 @@ fn replace(field: &mut String, value: &str) {
     field.push_str(value);
 }
 
-/// The message a panic was raised with; drops the payload without letting its drop panic escape.
-fn panic_message(payload: Box<dyn Any + Send>) -> String {
-    let message = if let Some(text) = payload.downcast_ref::<&str>() {
-        (*text).to_owned()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
-    } else {
-        "the handler panicked with a value that is not a string".to_owned()
-    };
-    if let Err(again) = panic::catch_unwind(AssertUnwindSafe(move || drop(payload))) {
-        std::mem::forget(again);
-    }
-    message
-}
-
-/// Appends `text` as a JSON string.
-fn push_json_string(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c < ' ' => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
 /// Appends a request ID to a URL path, percent-escaping all but the unreserved characters.
 fn push_path_escaped(path: &mut String, id: &str) {
     for byte in id.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
             path.push(char::from(byte));
         } else {
-            let _ = write!(path, "%{byte:02X}");
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            path.push('%');
+            path.push(char::from(HEX[usize::from(byte >> 4)]));
+            path.push(char::from(HEX[usize::from(byte & 15)]));
         }
     }
 }

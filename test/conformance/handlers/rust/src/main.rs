@@ -1,7 +1,8 @@
 // The conformance suite's test handler (replaces the scaffold's src/main.rs in a copy of the build).
 // Raw mode (the default): the event chooses what it does: {"op":"throw"}, {"op":"typed"},
-// {"op":"panic"}, {"op":"exit"}, {"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"}; anything
-// else is echoed as is. JSON mode (FG_TEST_MODE=json): a JSON handler of `Request`, with the ops of
+// {"op":"panic"}, {"op":"exit"}, {"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"},
+// {"op":"deep"}, {"op":"logbig","bytes":N}; anything else is echoed as is. FG_TEST_INIT_FAIL=panic
+// or =error makes the init hook fail; a shutdown hook says that it ran. JSON mode (FG_TEST_MODE=json): a JSON handler of `Request`, with the ops of
 // docs/events-contract.md.
 mod fgruntime;
 
@@ -39,6 +40,12 @@ fn handler(event: &[u8], ctx: &Context) -> Result<Vec<u8>, Error> {
         )),
         "panic" => panic!("panicked in the test handler"),
         "exit" => std::process::exit(3),
+        "deep" => Ok(deep(100).to_string().into_bytes()),
+        "logbig" => {
+            let bytes: usize = field(event, "bytes").parse().unwrap_or(0);
+            ctx.logger().info("ü€😀x".repeat(bytes / 10));
+            Ok(b"logged".to_vec())
+        }
         "sleep" => {
             let ms: u64 = field(event, "ms").parse().unwrap_or(0);
             std::thread::sleep(Duration::from_millis(ms));
@@ -79,6 +86,13 @@ fn handler(event: &[u8], ctx: &Context) -> Result<Vec<u8>, Error> {
         }
         _ => Ok(event.to_vec()),
     }
+}
+
+/// 100 frames deep (each its own, not inlined or turned into a loop), then a panic.
+#[inline(never)]
+fn deep(n: u32) -> u32 {
+    assert!(n != 0, "panicked 100 frames deep");
+    1 + deep(std::hint::black_box(n - 1))
 }
 
 /// The JSON mode's input: lenient, like the generated event types.
@@ -151,6 +165,12 @@ fn json_handler(request: Request, ctx: &Context) -> Result<Output, Error> {
 }
 
 fn main() {
+    fgruntime::on_init(|| match std::env::var("FG_TEST_INIT_FAIL").as_deref() {
+        Ok("panic") => panic!("fg init failure xyz"),
+        Ok("error") => Err(Error::new("fg init failure xyz")),
+        _ => Ok(()),
+    });
+    fgruntime::on_shutdown(|| eprintln!("test handler: shutdown hook ran"));
     if std::env::var("FG_TEST_MODE").is_ok_and(|mode| mode == "json") {
         fgruntime::start_json(json_handler)
     } else {
