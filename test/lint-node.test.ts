@@ -13,8 +13,8 @@ import type * as GenerateModule from "../src/generate.js";
 import type * as PrecompiledModule from "../src/precompiled.js";
 
 const BIN = join(ROOT, "node_modules/.bin");
-/** Every module of the output (the generated ones and the scaffold's handler.mjs). */
-const MODULES = node.files.map((f) => f.path).filter((p) => p.endsWith(".mjs"));
+/** Every module of the output (the generated ones, preflight.cjs and the scaffold's handler.mjs). */
+const MODULES = node.files.map((f) => f.path).filter((p) => p.endsWith(".mjs") || p.endsWith(".cjs"));
 /** The declaration files that type the modules for a TypeScript handler. */
 const DECLARATIONS = node.files.map((f) => f.path).filter((p) => p.endsWith(".d.mts"));
 const FIXTURES = join(ROOT, "test/events/node");
@@ -185,10 +185,24 @@ describe.skipIf(!LANGS.includes("node")).each(Object.keys(SPECS) as SpecName[])(
   it("bootstrap is valid sh and starts node without a subshell", () => {
     const r = check("sh", ["-n", "bootstrap"], dir);
     expect(r.status, r.output).toBe(0);
-    // A fork before node costs cold-start time: only builtins, then exec.
+    // A fork before node costs cold-start time: only builtins (arithmetic expansion is one), then exec.
     const sh = readFileSync(join(dir, "bootstrap"), "utf8");
-    expect(sh).not.toMatch(/\$\(|`/);
-    expect(sh).toMatch(/^exec node /m);
+    expect(sh).not.toMatch(/\$\((?!\()|`/);
+    expect(sh).toMatch(/^exec "\$node" .*--require "\$dir\/preflight\.cjs" "\$dir\/runtime\.mjs"$/m);
+  });
+
+  it("preflight.cjs parses as the JavaScript of old Node.js versions (ES5: no let, arrows, templates, trailing commas)", () => {
+    const source = readFileSync(join(dir, "preflight.cjs"), "utf8");
+    const file = ts.createSourceFile("preflight.cjs", source, ts.ScriptTarget.ES5, true);
+    const modern: string[] = [];
+    const visit = (n: ts.Node) => {
+      if (ts.isArrowFunction(n) || ts.isTemplateExpression(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isClassDeclaration(n)) modern.push(n.getText(file));
+      if (ts.isVariableDeclarationList(n) && n.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) modern.push(n.getText(file));
+      if (ts.isCallExpression(n) && n.arguments.hasTrailingComma) modern.push(n.getText(file));
+      ts.forEachChild(n, visit);
+    };
+    visit(file);
+    expect(modern).toEqual([]);
   });
 
   it("make checks the files, and fails on a syntax error", () => {

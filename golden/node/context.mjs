@@ -22,6 +22,7 @@ import { log, Logger } from "./log.mjs";
  * @property {number} cpu CPUs allotted (RUNTIME_CPU)
  * @property {number} memoryMb memory allotted in MB (RUNTIME_MEMORY)
  * @property {string} codeRoot folder holding the function's code (RUNTIME_CODE_ROOT)
+ * @property {string} logFormat format of the runtime's log lines (text or json) (FG_LOG_FORMAT)
  */
 
 /**
@@ -65,6 +66,7 @@ function envNumber(name, fallback, integer) {
     log(
       undefined,
       `${name}=${JSON.stringify(raw)} is not a ${integer ? "whole number" : "number"}; using ${fallback}`,
+      "WARN",
     );
     return fallback;
   }
@@ -83,6 +85,7 @@ export const functionSettings = Object.freeze({
   cpu: envNumber("RUNTIME_CPU", 0, false),
   memoryMb: envNumber("RUNTIME_MEMORY", 0, true),
   codeRoot: envString("RUNTIME_CODE_ROOT", ""),
+  logFormat: envString("FG_LOG_FORMAT", "text"),
 });
 
 /** The last RUNTIME_USERDATA text parsed, and its object (null when it is not a JSON object). */

@@ -12,6 +12,8 @@ export const ERROR_TYPE_HANDLER = "Function.HandlerError";
 export const ERROR_TYPE_PANIC = "Function.HandlerPanic";
 /** errorType of a response larger than MAX_RESPONSE_BYTES. */
 export const ERROR_TYPE_RESPONSE_TOO_LARGE = "Runtime.ResponseTooLarge";
+/** errorType of every invocation when the handler cannot be loaded (there is no init-error endpoint). */
+export const ERROR_TYPE_INIT = "Runtime.InitError";
 
 /**
  * A handler failure with an explicit errorType: `throw new HandlerError("MyApp.NotFound", "no such

@@ -3,12 +3,30 @@
 
 /**
  * Log lines on stderr: the runtime's own (`fgruntime: [<request id>] <message>`) and the
- * handler's, through `context.getLogger()` (`<time> <request id> <LEVEL> <message>`). Both keep
- * to one line: line breaks in a message are written as `\n`.
+ * handler's, through `context.getLogger()` (`<time> <request id> <LEVEL> <message>`), or with
+ * FG_LOG_FORMAT=json one JSON object per line, `{"time", "level", "requestId", "message"}`.
+ * Both keep to one line (line breaks in a message are written as `\n`), and a line longer than
+ * MAX_LOG_LINE_BYTES becomes several whole lines, split between UTF-8 characters.
  * @module
  */
 
 import { format } from "node:util";
+
+/** The longest line written, in bytes without the newline. */
+export const MAX_LOG_LINE_BYTES = 90000;
+/** FG_LOG_FORMAT as set when the runtime started, or its default. */
+const FORMAT = process.env["FG_LOG_FORMAT"] || "text";
+/** Whether lines are JSON objects; any value but json is text (an unknown one with a warning at start). */
+const JSON_LINES = FORMAT === "json";
+
+/**
+ * The warning to log at start when the log-format variable holds an unknown value, else undefined.
+ * @returns {string | undefined}
+ */
+export function logFormatWarning() {
+  if (FORMAT === "" || FORMAT === "text" || FORMAT === "json") return undefined;
+  return `FG_LOG_FORMAT=${JSON.stringify(FORMAT)} is neither text nor json; using text`;
+}
 
 /**
  * @param {string} message
@@ -19,15 +37,103 @@ function oneLine(message) {
 }
 
 /**
- * Writes one line of the runtime's to stderr: `fgruntime: [<request id>] <message>`.
- * @param {string | undefined} id the request ID, if the line is about one invocation
+ * Cuts text into pieces of at most `budget` UTF-8 bytes, never inside a character (nor, for
+ * JSON-escaped text, inside an escape sequence).
+ * @param {string} text
+ * @param {number} budget
+ * @param {boolean} escaped whether `\` starts an escape sequence (`\n`, `\u00e9`)
+ * @returns {string[]}
+ */
+function split(text, budget, escaped) {
+  /** @type {string[]} */
+  const pieces = [];
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    let units = 1;
+    let size = 3;
+    if (escaped && c === 0x5c)
+      units = size = text.charCodeAt(i + 1) === 0x75 ? 6 : 2;
+    else if (c < 0x80) size = 1;
+    else if (c < 0x800) size = 2;
+    else if (
+      (c & 0xfc00) === 0xd800 &&
+      (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00
+    ) {
+      units = 2;
+      size = 4;
+    }
+    if (bytes + size > budget && i > start) {
+      pieces.push(text.slice(start, i));
+      start = i;
+      bytes = 0;
+    }
+    bytes += size;
+    i += units;
+  }
+  pieces.push(text.slice(start));
+  return pieces;
+}
+
+/**
+ * Writes one log line to stderr, or several whole lines when it is too long.
+ * @param {string} level DEBUG, INFO, WARN or ERROR
+ * @param {string} id the request ID, "" outside an invocation
+ * @param {string} prefix the text line's start (JSON lines have none)
  * @param {string} message
  * @returns {void}
  */
-export function log(id, message) {
+function write(level, id, prefix, message) {
+  if (JSON_LINES) {
+    const head = `{"time":"${new Date().toISOString()}","level":"${level}","requestId":${JSON.stringify(id)},"message":`;
+    const text = JSON.stringify(message);
+    // Three bytes per UTF-16 unit at most: most lines need no measuring.
+    if (
+      head.length + 3 * text.length + 1 <= MAX_LOG_LINE_BYTES ||
+      Buffer.byteLength(head) + Buffer.byteLength(text) + 1 <=
+        MAX_LOG_LINE_BYTES
+    ) {
+      process.stderr.write(`${head}${text}}\n`);
+      return;
+    }
+    const pieces = split(
+      text.slice(1, -1),
+      MAX_LOG_LINE_BYTES - Buffer.byteLength(head) - 3,
+      true,
+    );
+    process.stderr.write(pieces.map((p) => `${head}"${p}"}\n`).join(""));
+    return;
+  }
   const line = oneLine(message);
-  process.stderr.write(
-    id === undefined ? `fgruntime: ${line}\n` : `fgruntime: [${id}] ${line}\n`,
+  if (
+    prefix.length + 3 * line.length <= MAX_LOG_LINE_BYTES ||
+    Buffer.byteLength(prefix) + Buffer.byteLength(line) <= MAX_LOG_LINE_BYTES
+  ) {
+    process.stderr.write(`${prefix}${line}\n`);
+    return;
+  }
+  const pieces = split(
+    line,
+    MAX_LOG_LINE_BYTES - Buffer.byteLength(prefix),
+    false,
+  );
+  process.stderr.write(pieces.map((p) => `${prefix}${p}\n`).join(""));
+}
+
+/**
+ * Writes one line of the runtime's to stderr: `fgruntime: [<request id>] <message>`.
+ * @param {string | undefined} id the request ID, if the line is about one invocation
+ * @param {string} message
+ * @param {string} [level] for JSON lines: INFO (the default), WARN or ERROR
+ * @returns {void}
+ */
+export function log(id, message, level = "INFO") {
+  write(
+    level,
+    id ?? "",
+    id === undefined ? "fgruntime: " : `fgruntime: [${id}] `,
+    message,
   );
 }
 
@@ -51,10 +157,10 @@ export class Logger {
    * @returns {void}
    */
   #write(level, args) {
-    const line = oneLine(format(...args));
-    process.stderr.write(
-      `${new Date().toISOString()} ${this.#requestId} ${level} ${line}\n`,
-    );
+    const prefix = JSON_LINES
+      ? ""
+      : `${new Date().toISOString()} ${this.#requestId} ${level} `;
+    write(level, this.#requestId, prefix, format(...args));
   }
 
   /**

@@ -19,15 +19,17 @@ import { inspect, types } from "node:util";
 import { Context, functionSettings } from "./context.mjs";
 import {
   ERROR_TYPE_HANDLER,
+  ERROR_TYPE_INIT,
   ERROR_TYPE_PANIC,
   ERROR_TYPE_RESPONSE_TOO_LARGE,
   HandlerError,
 } from "./errors.mjs";
-import { log } from "./log.mjs";
+import { log, logFormatWarning } from "./log.mjs";
 
 export { Context, functionSettings } from "./context.mjs";
 export {
   ERROR_TYPE_HANDLER,
+  ERROR_TYPE_INIT,
   ERROR_TYPE_PANIC,
   ERROR_TYPE_RESPONSE_TOO_LARGE,
   HandlerError,
@@ -57,6 +59,13 @@ const REQUEST_ID_NAME = "X-Cff-Request-Id";
 /** The error body's start and middle, JSON-encoded once: `{"type":..., "message":...}`. */
 const ERROR_BODY_HEAD = `{${JSON.stringify("errorType")}:`;
 const ERROR_BODY_MIDDLE = `,${JSON.stringify("errorMessage")}:`;
+const ERROR_BODY_TRACE = `,${JSON.stringify("stackTrace")}:`;
+/** The most frames an error body's stack trace holds: the innermost. */
+const MAX_STACK_FRAMES = 32;
+/** After SIGTERM or SIGINT, how long the invocation in flight may still run; the hooks get as long. */
+const SHUTDOWN_GRACE_MS = 2000;
+/** How long posting the error of an invocation given up may delay the exit. */
+const POST_ON_EXIT_MS = 500;
 const BACKOFF_INITIAL_MS = 50;
 const BACKOFF_MAX_MS = 2000;
 /** Only opening a connection is bounded: the next-invocation GET is a long poll. */
@@ -66,10 +75,13 @@ const MAX_HEADER_BYTES = 1 << 20;
 /** The scaffold's module and export, loaded when no other handler is configured. */
 const HANDLER_MODULE = "./handler.mjs";
 const HANDLER_EXPORT = "handler";
+/** The function's code: this file's folder (stack frames are shown relative to it). */
+const CODE_DIR = dirname(fileURLToPath(import.meta.url));
+const CODE_URL = new URL(".", import.meta.url).href;
 /** The extensions a configured handler module may have, in the order they are looked for. */
 const HANDLER_EXTENSIONS = [".js", ".cjs", ".mjs"];
-/** The function's code: this file's folder. */
-const CODE_DIR = dirname(fileURLToPath(import.meta.url));
+/** A request ID that needs no escaping in a path, and is the same as text or as bytes. */
+const PLAIN_ID = /^[A-Za-z0-9._~-]*$/;
 /** Marks a raw handler; registered, so that it holds across copies of this module. */
 const RAW = Symbol.for("fg-bootgen.raw");
 /** Strict UTF-8: an event with invalid UTF-8 or a byte order mark is not JSON. */
@@ -103,6 +115,21 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * @typedef {object} Failure
  * @property {string} type
  * @property {string} message
+ * @property {string[]} [trace] stack frames, innermost first
+ */
+
+/**
+ * What the runtime reads of a thrown object.
+ * @typedef {object} ErrorLike
+ * @property {unknown} [message]
+ * @property {unknown} [stack]
+ */
+
+/**
+ * The invocation in flight: its request ID as text, and as the segment of the result's path.
+ * @typedef {object} Invocation
+ * @property {string} id
+ * @property {string} segment
  */
 
 /**
@@ -142,6 +169,23 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * @property {number} arrived when the response's headers arrived, ms since the epoch
  */
 
+/** The hooks onShutdown registered, in order. */
+/** @type {(() => unknown)[]} */
+const shutdownHooks = [];
+
+/**
+ * Registers a hook that runs once when the instance stops (SIGTERM or SIGINT): after the invocation
+ * in flight, if any, has been answered or given up. Hooks run in the order registered; an async
+ * hook is awaited; one that throws is logged and the others still run.
+ * @param {() => unknown} hook
+ * @returns {void}
+ */
+export function onShutdown(hook) {
+  if (typeof hook !== "function")
+    throw new TypeError("onShutdown takes a function");
+  shutdownHooks.push(hook);
+}
+
 /**
  * Marks a raw handler, which gets the event's bytes and returns the response's:
  * `export const handler = raw(async (event, context) => ...)`.
@@ -170,16 +214,93 @@ function header(headers, lower) {
 }
 
 /**
- * How a thrown value is reported: its type and message.
+ * The request ID as text (the header's bytes are UTF-8; node reads them as latin1) and as a path
+ * segment, every byte outside A-Z a-z 0-9 - . _ ~ percent-encoded.
+ * @param {string} header the header's value as node gives it
+ * @returns {Invocation}
+ */
+function requestId(header) {
+  if (PLAIN_ID.test(header)) return { id: header, segment: header };
+  const bytes = Buffer.from(header, "latin1");
+  let segment = "";
+  for (const b of bytes) {
+    const c = String.fromCharCode(b);
+    segment += PLAIN_ID.test(c)
+      ? c
+      : `%${b < 16 ? "0" : ""}${b.toString(16).toUpperCase()}`;
+  }
+  return { id: bytes.toString("utf8"), segment };
+}
+
+/**
+ * An error's stack frames, innermost first, at most MAX_STACK_FRAMES: paths relative to the code's
+ * folder, without the frames of node's internals and of this loop. Error-like objects that are
+ * not Errors (`{ message, stack }`, as some libraries throw) have them too.
+ * @param {unknown} err
+ * @returns {string[]}
+ */
+function stackTrace(err) {
+  const stack = errorLike(err)?.stack;
+  if (typeof stack !== "string") return [];
+  /** @type {string[]} */
+  const frames = [];
+  for (const line of stack.split("\n")) {
+    if (!line.startsWith("    at ")) continue;
+    if (line.includes("node:internal/") || line.includes(import.meta.url))
+      continue;
+    frames.push(relative(line.slice(4)));
+    if (frames.length === MAX_STACK_FRAMES) break;
+  }
+  return frames;
+}
+
+/**
+ * A frame or a location with the code's folder left out of its paths.
+ * @param {string} text
+ * @returns {string}
+ */
+function relative(text) {
+  return text.replaceAll(CODE_URL, "").replaceAll(`${CODE_DIR}/`, "");
+}
+
+/**
+ * How a thrown value is reported: its type, message and stack trace.
  * @param {unknown} err
  * @returns {Failure}
  */
 function classify(err) {
   if (err instanceof HandlerError)
-    return { type: String(err.name), message: String(err.message) };
+    return {
+      type: String(err.name),
+      message: String(err.message),
+      trace: stackTrace(err),
+    };
   if (err instanceof Error || types.isNativeError(err))
-    return { type: ERROR_TYPE_HANDLER, message: String(err.message) };
-  return { type: ERROR_TYPE_PANIC, message: describeValue(err) };
+    return {
+      type: ERROR_TYPE_HANDLER,
+      message: String(err.message),
+      trace: stackTrace(err),
+    };
+  const like = errorLike(err);
+  const message =
+    typeof like?.message === "string" ? like.message : describeValue(err);
+  return { type: ERROR_TYPE_PANIC, message, trace: stackTrace(err) };
+}
+
+/**
+ * An Error, or an object with a string stack (an error from another library or realm), else undefined.
+ * @param {unknown} err
+ * @returns {ErrorLike | undefined}
+ */
+function errorLike(err) {
+  if (typeof err !== "object" || err === null) return undefined;
+  try {
+    const { message, stack } = /** @type {ErrorLike} */ (err);
+    return typeof stack === "string" ? { message, stack } : undefined;
+  } catch {
+    // a getter or a proxy that throws: no stack
+    return undefined;
+  }
 }
 
 /**
@@ -202,20 +323,15 @@ function describeValue(value) {
 }
 
 /**
- * An error for a log line: its message, and its stack's frames if it has them.
- * @param {unknown} err
- * @param {Failure} failure how it is reported
+ * A failure for a log line: its type and message, and its stack's frames if it has them.
+ * @param {Failure} failure
  * @returns {string}
  */
-function describeFailure(err, failure) {
+function describeFailure(failure) {
   const head = `${failure.type}: ${failure.message}`;
-  const stack =
-    err instanceof Error && typeof err.stack === "string" ? err.stack : "";
-  const frames = stack
-    .split("\n")
-    .filter((line) => line.startsWith("    at "))
-    .map((line) => line.trim());
-  return frames.length > 0 ? `${head} (${frames.join(" < ")})` : head;
+  return failure.trace?.length
+    ? `${head} (${failure.trace.join(" < ")})`
+    : head;
 }
 
 /**
@@ -287,14 +403,16 @@ class Runtime {
      */
     this.handler = undefined;
     /**
-     * The request ID of the invocation in flight.
-     * @type {string | undefined}
+     * The invocation in flight.
+     * @type {Invocation | undefined}
      */
     this.current = undefined;
     /** The generation of the loop that owns the runtime; an abandoned loop stops at once. */
     this.generation = 0;
-    /** Set by SIGTERM during an invocation: exit once it is answered. */
+    /** Set by SIGTERM or SIGINT: serve no further invocation, run the hooks and exit. */
     this.stopping = false;
+    /** Whether the shutdown hooks have started (they run once). */
+    this.shuttingDown = false;
     /** Set by a crash: the process exits once the invocation in flight is reported. */
     this.crashed = false;
   }
@@ -371,33 +489,35 @@ class Runtime {
   /**
    * Posts a result; a failure is logged, never thrown.
    * @param {Endpoint} endpoint
-   * @param {string} id
+   * @param {Invocation} inv
    * @param {Buffer} body
    * @returns {Promise<void>}
    */
-  async post(endpoint, id, body) {
+  async post(endpoint, inv, body) {
     try {
       const res = await this.request(
         endpoint.method,
-        endpoint.prefix + encodeURIComponent(id) + endpoint.suffix,
+        endpoint.prefix + inv.segment + endpoint.suffix,
         body,
       );
       if (res.status < 200 || res.status > 299)
-        log(id, `posting the result: status ${res.status}`);
+        log(inv.id, `posting the result: status ${res.status}`, "ERROR");
     } catch (err) {
-      log(id, `posting the result: ${describeError(err)}`);
+      log(inv.id, `posting the result: ${describeError(err)}`, "ERROR");
     }
   }
 
   /**
    * Posts a failure to the error endpoint.
-   * @param {string} id
+   * @param {Invocation} inv
    * @param {Failure} failure
    * @returns {Promise<void>}
    */
-  postError(id, failure) {
-    const body = `${ERROR_BODY_HEAD}${JSON.stringify(failure.type)}${ERROR_BODY_MIDDLE}${JSON.stringify(failure.message)}}`;
-    return this.post(ERROR, id, Buffer.from(body, "utf8"));
+  postError(inv, failure) {
+    let body = `${ERROR_BODY_HEAD}${JSON.stringify(failure.type)}${ERROR_BODY_MIDDLE}${JSON.stringify(failure.message)}`;
+    if (failure.trace?.length)
+      body += `${ERROR_BODY_TRACE}${JSON.stringify(failure.trace)}`;
+    return this.post(ERROR, inv, Buffer.from(`${body}}`, "utf8"));
   }
 
   /**
@@ -411,15 +531,16 @@ class Runtime {
       /** @type {ApiResponse} */
       let res;
       /** @type {string} */
-      let id;
+      let raw;
       try {
         res = await this.request(NEXT.method, NEXT.path);
         if (res.status < 200 || res.status > 299)
           throw new Error(`status ${res.status}`);
-        id = header(res.message.headers, REQUEST_ID_HEADER);
-        if (id === "")
+        raw = header(res.message.headers, REQUEST_ID_HEADER);
+        if (raw === "")
           throw new Error(`no ${REQUEST_ID_NAME} header; skipped the event`);
       } catch (err) {
+        if (this.stopping) break;
         delay = Math.min(
           Math.max(2 * delay, BACKOFF_INITIAL_MS),
           BACKOFF_MAX_MS,
@@ -427,27 +548,30 @@ class Runtime {
         log(
           undefined,
           `next invocation: ${describeError(err)}; retrying in ${delay} ms`,
+          "WARN",
         );
         await new Promise((resolve) => setTimeout(resolve, delay));
         continue;
       }
+      // A signal while the GET was waiting: the shutdown has begun, the event is not served.
+      if (this.stopping) break;
       delay = 0;
-      await this.serve(id, res);
+      await this.serve(requestId(raw), res);
     }
     if (this.stopping && !this.crashed && generation === this.generation)
-      process.exit(0);
+      await this.shutdown(0);
   }
 
   /**
    * Runs the handler on one event and posts its response or error.
-   * @param {string} id
+   * @param {Invocation} inv
    * @param {ApiResponse} res the next-invocation response: event and headers
    * @returns {Promise<void>}
    */
-  async serve(id, res) {
+  async serve(inv, res) {
     const h = res.message.headers;
     const context = new Context({
-      requestId: id,
+      requestId: inv.id,
       accessKey: header(h, "x-cff-access-key"),
       authToken: header(h, "x-cff-auth-token"),
       invokeType: header(h, "x-cff-invoke-type"),
@@ -458,14 +582,12 @@ class Runtime {
       function: functionSettings,
       deadline: res.arrived + functionSettings.timeoutSeconds * 1000,
     });
-    this.current = id;
+    this.current = inv;
     const handler = this.handler ?? (this.handler = await this.loading);
     /** @type {Buffer | undefined} */
     let out;
     /** @type {Failure | undefined} */
     let failure;
-    /** @type {unknown} */
-    let thrown;
     /** @type {unknown} */
     let event = res.body;
     if ("message" in handler) {
@@ -494,12 +616,11 @@ class Runtime {
           };
         else ({ out, failure } = serialise(result));
       } catch (err) {
-        thrown = err;
         failure = classify(err);
       }
     }
-    // A crash or an abandoned handler may have reported this invocation already.
-    if (this.current !== id) return;
+    // A crash, an abandoned handler or the end of a shutdown's grace may have settled it already.
+    if (this.current !== inv) return;
     if (out !== undefined && out.length > MAX_RESPONSE_BYTES) {
       failure = {
         type: ERROR_TYPE_RESPONSE_TOO_LARGE,
@@ -507,12 +628,13 @@ class Runtime {
       };
     }
     if (failure === undefined && out !== undefined) {
-      await this.post(RESPONSE, id, out);
+      await this.post(RESPONSE, inv, out);
     } else if (failure !== undefined) {
-      log(id, describeFailure(thrown, failure));
-      await this.postError(id, failure);
+      // The init failure was logged once, at start.
+      if (failure !== handler) log(inv.id, describeFailure(failure), "ERROR");
+      await this.postError(inv, failure);
     }
-    if (this.current === id) this.current = undefined;
+    if (this.current === inv) this.current = undefined;
   }
 
   /**
@@ -523,16 +645,17 @@ class Runtime {
    * @returns {Promise<void>}
    */
   async crash(what, err) {
-    const id = this.current;
+    const inv = this.current;
     this.current = undefined;
     const failure = {
       type: ERROR_TYPE_PANIC,
       message: `${what}: ${describeError(err)}`,
+      trace: stackTrace(err),
     };
-    log(id, `${describeFailure(err, failure)}; exiting`);
+    log(inv?.id, `${describeFailure(failure)}; exiting`, "ERROR");
     if (this.crashed) return;
     this.crashed = true;
-    if (id !== undefined) await this.postError(id, failure);
+    if (inv !== undefined) await this.postError(inv, failure);
     process.exit(1);
   }
 
@@ -542,29 +665,84 @@ class Runtime {
    * @returns {void}
    */
   abandon() {
-    const id = this.current;
-    if (id === undefined || this.crashed) return;
+    const inv = this.current;
+    if (inv === undefined || this.crashed) return;
     this.current = undefined;
     const failure = {
       type: ERROR_TYPE_HANDLER,
       message:
         "the handler's promise never settled (nothing else was left to run)",
     };
-    log(id, `${failure.type}: ${failure.message}`);
-    this.postError(id, failure).then(() => this.loop());
+    log(inv.id, `${failure.type}: ${failure.message}`, "ERROR");
+    this.postError(inv, failure).then(() => this.loop());
   }
 
   /**
-   * SIGTERM: exit now when idle, else after the invocation in flight.
+   * SIGTERM or SIGINT: when idle, run the hooks and exit 0 now; when busy, let the invocation in
+   * flight finish (the loop then runs the hooks and exits 0) within SHUTDOWN_GRACE_MS, past which
+   * it is given up: the hooks run and the process exits 1.
+   * @param {string} signal
    * @returns {void}
    */
-  terminate() {
-    if (this.current === undefined) {
-      log(undefined, "SIGTERM: exiting");
-      process.exit(0);
-    }
-    log(this.current, "SIGTERM: exiting after this invocation");
+  terminate(signal) {
+    if (this.stopping) return;
     this.stopping = true;
+    const inv = this.current;
+    if (inv === undefined) {
+      log(undefined, `${signal}: exiting`);
+      void this.shutdown(0);
+      return;
+    }
+    log(
+      inv.id,
+      `${signal}: exiting after this invocation (at most ${SHUTDOWN_GRACE_MS} ms)`,
+    );
+    setTimeout(() => {
+      if (this.current !== inv) return;
+      this.current = undefined;
+      // The process ends under the handler, as in a crash: its caller learns so now, not at its timeout.
+      const failure = {
+        type: ERROR_TYPE_PANIC,
+        message: `the instance stopped (${signal}) before the handler finished: gave it up after ${SHUTDOWN_GRACE_MS} ms`,
+      };
+      log(inv.id, describeFailure(failure), "ERROR");
+      const posted = this.postError(inv, failure);
+      const bounded = new Promise((resolve) =>
+        setTimeout(resolve, POST_ON_EXIT_MS),
+      );
+      void Promise.race([posted, bounded]).then(() => this.shutdown(1));
+    }, SHUTDOWN_GRACE_MS);
+  }
+
+  /**
+   * Runs the shutdown hooks once, in order, each awaited (one that fails is logged), then exits.
+   * Hooks that take longer than SHUTDOWN_GRACE_MS in all are not waited for.
+   * @param {number} code the exit status
+   * @returns {Promise<void>}
+   */
+  async shutdown(code) {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    setTimeout(() => {
+      log(
+        undefined,
+        `the shutdown hooks did not finish within ${SHUTDOWN_GRACE_MS} ms; exiting`,
+        "ERROR",
+      );
+      process.exit(code || 1);
+    }, SHUTDOWN_GRACE_MS);
+    for (const hook of shutdownHooks) {
+      try {
+        await hook();
+      } catch (err) {
+        log(
+          undefined,
+          `a shutdown hook failed: ${describeFailure(classify(err))}`,
+          "ERROR",
+        );
+      }
+    }
+    process.exit(code);
   }
 }
 
@@ -656,26 +834,45 @@ function loadHandler() {
       );
       const fn = mod[name] ?? exports?.[name];
       if (typeof fn === "function") return { fn, raw: RAW in fn };
-      const failure = {
-        type: ERROR_TYPE_HANDLER,
-        message: `${label} does not export a function named ${name}`,
-      };
-      log(undefined, failure.message);
-      return failure;
+      return initFailure(
+        `${label} does not export a function named ${name}`,
+        [],
+      );
     },
     (/** @type {unknown} */ err) => {
-      const cause = classify(err);
       // The class tells a SyntaxError (`make` runs node --check, which shows where) from a throw.
       const reason =
-        err instanceof Error ? `${err.name}: ${err.message}` : cause.message;
-      const failure = {
-        type: cause.type,
-        message: `cannot load ${label}: ${reason}`,
-      };
-      log(undefined, describeFailure(err, failure));
-      return failure;
+        err instanceof Error || types.isNativeError(err)
+          ? `${err.name}: ${err.message}`
+          : describeValue(err);
+      const trace = stackTrace(err);
+      // A syntax error has no frames, but its stack starts with where it is: `file:///.../x.mjs:3`.
+      const where =
+        typeof err === "object" && err !== null && "stack" in err
+          ? /^(?:file:\/\/)?\/\S*:\d+$/m.exec(String(err.stack))
+          : null;
+      return initFailure(
+        `cannot load ${label}: ${reason}`,
+        trace.length === 0 && where ? [relative(where[0])] : trace,
+      );
     },
   );
+}
+
+/**
+ * The failure every invocation gets when the handler cannot be loaded: logged once, now.
+ * @param {string} reason
+ * @param {string[]} trace
+ * @returns {Failure}
+ */
+function initFailure(reason, trace) {
+  const failure = {
+    type: ERROR_TYPE_INIT,
+    message: reason.replace(/\s*[\r\n]+\s*/g, " "),
+    trace,
+  };
+  log(undefined, describeFailure(failure), "ERROR");
+  return failure;
 }
 
 /**
@@ -704,6 +901,16 @@ function start() {
     process.exit(1);
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  // bootstrap execs the interpreter it found by its path (argv0); execPath is that binary's real path.
+  const interpreter = process.argv0.includes("/")
+    ? process.argv0
+    : process.execPath;
+  log(undefined, `Node.js ${process.version} (${interpreter})`);
+  const warning = logFormatWarning();
+  if (warning !== undefined) log(undefined, warning, "WARN");
+  // Enough frames for an error body's stack trace (node keeps 10).
+  if (Error.stackTraceLimit < MAX_STACK_FRAMES)
+    Error.stackTraceLimit = MAX_STACK_FRAMES;
   const runtime = new Runtime(host, Number(url.port || 80));
   process.on(
     "uncaughtException",
@@ -714,7 +921,8 @@ function start() {
     (reason) => void runtime.crash("unhandled rejection", reason),
   );
   process.on("beforeExit", () => runtime.abandon());
-  process.on("SIGTERM", () => runtime.terminate());
+  process.on("SIGTERM", () => runtime.terminate("SIGTERM"));
+  process.on("SIGINT", () => runtime.terminate("SIGINT"));
   void runtime.loop();
 }
 

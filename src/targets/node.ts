@@ -11,6 +11,7 @@ const files: TargetFile[] = [
   { template: "log.mjs.hbs", path: "log.mjs", owner: "generated" },
   { template: "events.mjs.hbs", path: "events.mjs", owner: "generated" },
   { template: "events.d.mts.hbs", path: "events.d.mts", owner: "generated" },
+  { template: "preflight.cjs.hbs", path: "preflight.cjs", owner: "generated" },
   { template: "bootstrap.hbs", path: "bootstrap", owner: "generated", executable: true },
   { template: "handler.mjs.hbs", path: "handler.mjs", owner: "user" },
   { template: "Makefile.hbs", path: "Makefile", owner: "generated" },
@@ -20,9 +21,16 @@ const files: TargetFile[] = [
 /** The user-owned module that exports `handler`; runtime.mjs imports it relative to itself. */
 const HANDLER_FILE = files.find((f) => f.owner === "user")!.path;
 /** The modules the function runs (everything `make package` puts beside bootstrap). */
-const MODULES = files.filter((f) => f.path.endsWith(".mjs") && !f.path.endsWith(".d.mts")).map((f) => f.path);
+const MODULES = files.filter((f) => f.path.endsWith(".mjs") || f.path.endsWith(".cjs")).map((f) => f.path);
 /** The generated modules alone. */
 const RUNTIME_MODULES = MODULES.filter((p) => p !== HANDLER_FILE);
+/** The oldest Node.js major version the runtime runs on (bootstrap and preflight.cjs check it). */
+const NODE_MIN_MAJOR = 20;
+/**
+ * Where FunctionGraph's built-in Node.js runtimes may keep their interpreter (globs, newest last
+ * when sorted): bootstrap's last resort after the package's bin/node and PATH. Unverified guesses.
+ */
+const NODE_RUNTIME_FOLDERS = ["/opt/function/runtime/nodejs2[0-9]*", "/opt/function/runtime/nodejs2[0-9]*/rtsp/nodejs", "/home/snuser/runtime/nodejs2[0-9]*"];
 /** The declaration files (for a TypeScript handler; not packaged). */
 const DECLARATIONS = files.filter((f) => f.path.endsWith(".d.mts")).map((f) => f.path);
 
@@ -121,6 +129,8 @@ function decorate(model: Model) {
       .filter(Boolean)
       .join(", "),
     hasGetters: model.getters.length > 0,
+    nodeMinMajor: NODE_MIN_MAJOR,
+    nodeRuntimeFolders: NODE_RUNTIME_FOLDERS,
   };
 }
 
@@ -138,7 +148,7 @@ export const node: Target = {
   decorate,
   async format(path, text) {
     const declaration = path.endsWith(".d.mts");
-    if (!path.endsWith(".mjs") && !declaration) return text;
+    if (!path.endsWith(".mjs") && !path.endsWith(".cjs") && !declaration) return text;
     const cached = (await precompiled())?.formatted?.[sha1(text)];
     if (cached !== undefined) return cached;
     // Loaded on first use only: prettier is the heaviest import and only this target needs it.

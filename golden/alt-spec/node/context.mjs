@@ -65,6 +65,7 @@ function envNumber(name, fallback, integer) {
     log(
       undefined,
       `${name}=${JSON.stringify(raw)} is not a ${integer ? "whole number" : "number"}; using ${fallback}`,
+      "WARN",
     );
     return fallback;
   }

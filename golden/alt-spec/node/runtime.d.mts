@@ -13,6 +13,8 @@ export declare const ERROR_TYPE_HANDLER: "Function.HandlerError";
 export declare const ERROR_TYPE_PANIC: "Function.HandlerPanic";
 /** errorType of a response larger than MAX_RESPONSE_BYTES. */
 export declare const ERROR_TYPE_RESPONSE_TOO_LARGE: "Runtime.ResponseTooLarge";
+/** errorType of every invocation when the handler cannot be loaded (there is no init-error endpoint). */
+export declare const ERROR_TYPE_INIT: "Alt.InitFailed";
 /** The largest response the runtime posts, in bytes; a larger one is reported as an error. */
 export declare const MAX_RESPONSE_BYTES: number;
 
@@ -140,6 +142,13 @@ export type Handler<Event = any, Result = unknown> = (
   event: Event,
   context: Context,
 ) => Result | Promise<Result>;
+
+/**
+ * Registers a hook that runs once when the instance stops (SIGTERM or SIGINT): after the invocation
+ * in flight, if any, has been answered or given up. Hooks run in the order registered; an async
+ * hook is awaited; one that throws is logged and the others still run.
+ */
+export declare function onShutdown(hook: () => unknown): void;
 
 /** Marks a raw handler: `export const handler = raw(async (event, context) => ...)`. */
 export declare function raw<F extends RawHandler>(handler: F): F;

@@ -1,11 +1,23 @@
 // The conformance suite's test handler (replaces the scaffold's handler.mjs in a copy of the build).
 // Raw by default: the event chooses what it does: {"op":"throw"}, {"op":"typed"}, {"op":"panic"},
-// {"op":"exit"}, {"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"}; anything else is echoed as is.
+// {"op":"exit"}, {"op":"sleep","ms":N}, {"op":"context"}, {"op":"log"}, {"op":"deep"} (an Error
+// 100 calls down), {"op":"logbig","bytes":N}; anything else is echoed as is. A shutdown hook
+// writes a line to stderr.
 // With FG_TEST_MODE=json it is a JSON handler with the ops of docs/events-contract.md: echo,
 // unserialisable, apig-json, apig-text, apig-binary, apig-decode, context, logger.
 import { inspect } from "node:util";
 import { apig, decodeApigRequestBody } from "./events.mjs";
-import { HandlerError, raw } from "./runtime.mjs";
+import { HandlerError, onShutdown, raw } from "./runtime.mjs";
+
+onShutdown(() => {
+  process.stderr.write("test handler: shutdown hook ran\n");
+});
+
+/** Calls itself `depth` times, then throws. */
+function deep(depth) {
+  if (depth === 0) throw new Error("thrown 100 calls deep");
+  deep(depth - 1);
+}
 
 /** Finds "name": in the event and returns its string or bare value (no JSON parser). */
 function field(event, name) {
@@ -32,10 +44,17 @@ const rawHandler = raw(async (event, context) => {
     case "typed":
       throw new HandlerError("Test.CustomError", "typed by the test handler");
     case "panic":
-      // A thrown value that is not an Error: the runtime's "panic".
-      throw "panicked in the test handler";
+      // A thrown value that is not an Error: the runtime's "panic". Error-like (a message and a
+      // stack, as some libraries throw), so that its frames are known.
+      throw { message: "panicked in the test handler", stack: new Error("panicked in the test handler").stack };
     case "exit":
       process.exit(3);
+    case "deep":
+      deep(100);
+      return "unreachable";
+    case "logbig":
+      context.getLogger().info("ü€😀x".repeat(Number(field(event, "bytes")) / 10));
+      return "logged";
     case "sleep":
       await new Promise((r) => setTimeout(r, Number(field(event, "ms"))));
       return "slept";
@@ -50,16 +69,8 @@ const rawHandler = raw(async (event, context) => {
         ["securityAccessKey", context.securityAccessKey],
         ["securitySecretKey", context.securitySecretKey],
         ["securityToken", context.securityToken],
-        ["projectId", f.projectId],
-        ["functionName", f.functionName],
-        ["functionVersion", f.functionVersion],
-        ["package", f.package],
-        ["handler", f.handler],
-        ["timeoutSeconds", f.timeoutSeconds],
-        ["userData", f.userData],
-        ["cpu", f.cpu],
-        ["memoryMb", f.memoryMb],
-        ["codeRoot", f.codeRoot],
+        // Every setting, named by the spec's field.
+        ...Object.entries(f),
         ["remainingMs", context.getRemainingTimeInMillis()],
       ];
       return pairs.map(([k, v]) => `${k}\t${v}\n`).join("");
