@@ -504,6 +504,7 @@ class _State:
     busy = False
     stopping = False
     grace_over = False
+    signal = ""
 
 
 def _on_stop_signal(signum: int, _frame: FrameType | None) -> None:
@@ -512,7 +513,12 @@ def _on_stop_signal(signum: int, _frame: FrameType | None) -> None:
         raise _Shutdown
     if not _State.stopping:
         _State.stopping = True
-        _say("INFO", f"signal {signum}: stopping after this invocation")
+        _State.signal = "SIGTERM" if signum == signal.SIGTERM else "SIGINT"
+        _say(
+            "INFO",
+            f"{_State.signal}: exiting after this invocation (at most "
+            f"{SHUTDOWN_GRACE_MS} ms)",
+        )
         signal.setitimer(signal.ITIMER_REAL, SHUTDOWN_GRACE_MS / 1000)
 
 
@@ -595,6 +601,11 @@ class _Runtime:
         try:
             result = self._handler(event, context)
         except _GraceOver:
+            message = (
+                f"the instance stopped ({_State.signal}) before the handler finished: "
+                f"gave it up after {SHUTDOWN_GRACE_MS} ms"
+            )
+            self._fail(request_id, ERROR_TYPE_PANIC, message)
             raise
         except _InitError as exc:
             self._post_error(request_id, ERROR_TYPE_INIT, exc.message, exc.stack)
@@ -718,10 +729,6 @@ def _serve(address: str) -> int:
         pass
     except _GraceOver:
         status = 1
-        _say(
-            "ERROR",
-            f"gave the invocation up: still running {SHUTDOWN_GRACE_MS} ms after the signal",
-        )
     finally:
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM):
             signal.signal(signum, signal.SIG_IGN)
