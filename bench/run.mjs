@@ -20,12 +20,12 @@ const HELP = `npm run bench -- [options]   (each option also reads the environme
   --gen-runs N   turns of the CLI runs (generate, --help, --check) and a bare node -e 0 (BENCH_GEN_RUNS, 11)
   --lang L       only these languages, repeatable (BENCH_LANGS=go,rust)
   --work DIR     build and scratch folder (BENCH_WORK, $TMPDIR/fg-bootgen-bench)
-  --apig-n N     requests per language and instance count through emulate --apig (BENCH_APIG_N, 2000)
-  --apig-shell-n N  the same for the shell output (BENCH_APIG_SHELL_N, 150)
+  --apig-n N     requests per language and instance count through emulate --apig (BENCH_APIG_N, 1000)
+  --apig-shell-n N  the same for the shell output (BENCH_APIG_SHELL_N, 100)
   --apig-rounds N  rounds, 1 and N instances taking turns; the table gives medians (BENCH_APIG_ROUNDS, 3)
   --apig-clients N  concurrent keep-alive HTTP clients (BENCH_APIG_CLIENTS, 16)
   --apig-instances N  the second instance count, after 1 (BENCH_APIG_INSTANCES, 4)
-  --apig-max-s N  at most this many seconds per language and instance count (BENCH_APIG_MAX_S, 15)
+  --apig-max-s N  at most this many seconds per language and instance count (BENCH_APIG_MAX_S, 10)
   --only apig    only the emulate --apig figures (BENCH_ONLY=apig)
   --skip apig    everything but the emulate --apig figures, which have no target (BENCH_SKIP=apig)`;
 
@@ -69,12 +69,12 @@ function options() {
     genRuns: int("gen-runs", "BENCH_GEN_RUNS", 11),
     langs: LANGS.filter((l) => langs.includes(l)),
     work: values.work ?? process.env.BENCH_WORK ?? join(tmpdir(), "fg-bootgen-bench"),
-    apigN: int("apig-n", "BENCH_APIG_N", 2000),
-    apigShellN: int("apig-shell-n", "BENCH_APIG_SHELL_N", 150),
+    apigN: int("apig-n", "BENCH_APIG_N", 1000),
+    apigShellN: int("apig-shell-n", "BENCH_APIG_SHELL_N", 100),
     apigRounds: int("apig-rounds", "BENCH_APIG_ROUNDS", 3),
     apigClients: int("apig-clients", "BENCH_APIG_CLIENTS", 16),
     apigInstances: int("apig-instances", "BENCH_APIG_INSTANCES", 4),
-    apigMaxS: int("apig-max-s", "BENCH_APIG_MAX_S", 15),
+    apigMaxS: int("apig-max-s", "BENCH_APIG_MAX_S", 10),
     only: only(values.only ?? process.env.BENCH_ONLY),
     skip: skip(values.skip ?? process.env.BENCH_SKIP),
   };
