@@ -1,6 +1,8 @@
 // The build's second step, after tsc: writes dist/precompiled.generated.js with the embedded spec,
-// validated, every built-in template, precompiled, and the formatted files of the embedded spec
-// (see src/precompiled.ts for how they are used).
+// validated, every built-in template, precompiled, and the formatted files of the embedded spec,
+// and dist/rendered.generated.json with the embedded spec and every file it generates, as the
+// bundle serves them (see src/precompiled.ts for how they are used).
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
@@ -36,3 +38,19 @@ writeFileSync(
   out,
   `// Written by scripts/precompile.mjs; do not edit.\nexport const PRECOMPILED = {\n  spec: { sha1: ${JSON.stringify(sha1(specText))}, value: ${JSON.stringify(spec)} },\n  templates: {\n${entries.join("\n")}\n  },\n  formatted: ${JSON.stringify(formatted)},\n};\n`,
 );
+
+// Every built-in template's output for the embedded spec, rendered and formatted by this build's
+// code from the spec as the table holds it. Only the bundle built next (scripts/bundle.mjs) serves
+// it: it carries the same build id, as no other code can be trusted to render the same.
+const tableSpec = JSON.parse(JSON.stringify(spec));
+const files = {};
+for (const target of Object.values(TARGETS)) {
+  const { files: generated } = await generate(tableSpec, target);
+  target.files.forEach((file, i) => {
+    const key = `${target.lang}/${file.template}`;
+    files[key] = { sha1: sha1(readFileSync(`${TEMPLATES_DIR}${key}`, "utf8")), contents: generated[i].contents };
+  });
+}
+const body = { spec: { sha1: sha1(specText), value: tableSpec }, files };
+const build = createHash("sha1").update(JSON.stringify(body)).update(readFileSync(out)).digest("hex");
+writeFileSync(fileURLToPath(new URL("../dist/rendered.generated.json", import.meta.url)), JSON.stringify({ build, ...body }));

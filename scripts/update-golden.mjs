@@ -17,6 +17,8 @@ for (const { dir, spec } of sets) {
   for (const lang of langs) {
     const out = `${root}${dir}/${lang}`;
     rmSync(out, { recursive: true, force: true });
+    // tsc's dist/cli.js, which always renders: the golden test then holds the bundle (which the
+    // tests run, and which serves the build's rendered files) to what rendering gives.
     execFileSync(process.execPath, ["dist/cli.js", "--lang", lang, "--out", out, ...spec], { cwd: root, stdio: "inherit" });
   }
 }

@@ -1,7 +1,12 @@
-import { buildModel } from "./model.js";
-import { createRenderer } from "./render.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { TEMPLATES_DIR } from "./paths.js";
+import { renderedFiles, sha1 } from "./precompiled.js";
 import type { Spec } from "./spec.js";
 import type { Owner, Target } from "./target.js";
+
+// The id of the build that bundled this code (scripts/bundle.mjs); absent from tsc's dist/.
+declare const __FG_BUILD__: string | undefined;
 
 export interface GeneratedFile {
   path: string;
@@ -16,6 +21,10 @@ export async function generate(
   target: Target,
   templatesDir?: string,
 ): Promise<{ files: GeneratedFile[]; overridden: string[] }> {
+  const built = templatesDir === undefined ? builtFiles(spec, target) : undefined;
+  if (built) return { files: built, overridden: [] };
+  // Rendering loads the model and Handlebars only when the build's files do not answer.
+  const [{ buildModel }, { createRenderer }] = await Promise.all([import("./model.js"), import("./render.js")]);
   const model = buildModel(spec, target.naming);
   const context = { ...model, ...target.decorate?.(model) };
   const renderer = createRenderer(target, templatesDir);
@@ -30,4 +39,22 @@ export async function generate(
     });
   }
   return { files, overridden: renderer.overridden };
+}
+
+/**
+ * The files the build rendered for the embedded spec, when they are surely what rendering would
+ * give: the spec is the build's own (the very object loadSpecFast returned from its table), every
+ * template's source is unchanged (by its hash), and the code running is the code that rendered
+ * them (the bundle of the same build). Otherwise undefined, and generate renders.
+ */
+function builtFiles(spec: Spec, target: Target): GeneratedFile[] | undefined {
+  const table = renderedFiles();
+  if (typeof __FG_BUILD__ !== "string" || !table || table.build !== __FG_BUILD__ || spec !== table.spec.value) return undefined;
+  const files: GeneratedFile[] = [];
+  for (const file of target.files) {
+    const entry = table.files[`${target.lang}/${file.template}`];
+    if (!entry || entry.sha1 !== sha1(readFileSync(join(TEMPLATES_DIR, target.lang, file.template), "utf8"))) return undefined;
+    files.push({ path: file.path, contents: entry.contents, owner: file.owner, executable: file.executable ?? false });
+  }
+  return files;
 }

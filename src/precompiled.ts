@@ -34,11 +34,42 @@ export function precompiled(): Promise<Precompiled | undefined> {
   return table;
 }
 
+/**
+ * The build's output for the embedded spec (scripts/precompile.mjs): the validated spec and every
+ * built-in template's generated file, with the hash of the template's source. Plain JSON, so a
+ * default run reads one file instead of loading the table's code, and needs no Handlebars.
+ */
+export interface Rendered {
+  /** Which build rendered it: only the bundle of the same build serves the files (src/generate.ts). */
+  build: string;
+  spec: { sha1: string; value: Spec };
+  /** By `<lang>/<template>`: the template's hash and the file's contents, formatted. */
+  files: Record<string, { sha1: string; contents: string }>;
+}
+
+let rendered: Rendered | null | undefined;
+
+/** The build's rendered files, or undefined when dist/ was built by tsc alone. */
+export function renderedFiles(): Rendered | undefined {
+  if (rendered === undefined) {
+    try {
+      rendered = JSON.parse(readFileSync(new URL("./rendered.generated.json", import.meta.url), "utf8")) as Rendered;
+    } catch {
+      rendered = null;
+    }
+  }
+  return rendered ?? undefined;
+}
+
 /** A spec from a file, or the embedded one; validated unless it is the unchanged embedded spec. */
 export async function loadSpecFast(file?: string): Promise<Spec> {
   if (file === undefined) {
+    const hash = sha1(readFileSync(DEFAULT_SPEC_PATH, "utf8"));
+    // The very object of the rendered table, by which src/generate.ts knows the embedded spec.
+    const fast = renderedFiles();
+    if (fast && fast.spec.sha1 === hash) return fast.spec.value;
     const pre = await precompiled();
-    if (pre && pre.spec.sha1 === sha1(readFileSync(DEFAULT_SPEC_PATH, "utf8"))) return pre.spec.value;
+    if (pre && pre.spec.sha1 === hash) return pre.spec.value;
   }
   // zod and yaml load only here: a run on the embedded spec never needs them.
   const { loadSpec } = await import("./spec.js");
