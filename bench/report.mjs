@@ -488,6 +488,10 @@ function notesOf(summary, opts, machine) {
     notes.push(
       `CLI: ${cli.path} (package.json bin, or dist/cli.js when that file is missing), run with ${machine.node} without NODE_EXTRA_CA_CERTS, as the bare node is.`,
     );
+  if (cli.runs?.regenerated)
+    notes.push(
+      `CLI: --check found the checked folder out of date ${cli.runs.regenerated} time(s) (the CLI was rebuilt during the run?): it was generated again and checked once more.`,
+    );
   if (cli.langs.length < opts.langs.length)
     notes.push(`The CLI was measured without ${opts.langs.filter((l) => !cli.langs.includes(l)).join(", ")}, which did not generate.`);
   if (opts.langs.includes("shell"))
