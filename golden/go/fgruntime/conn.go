@@ -154,8 +154,9 @@ func (c *conn) io(call uintptr, p []byte) (int, error) {
 		switch errno {
 		case 0:
 			return int(n), nil
-		case syscall.EINTR:
-		case syscall.EAGAIN:
+		case syscall.EAGAIN, syscall.EINTR:
+			// Timed out, or interrupted (a socket with a timeout is not restarted after a signal,
+			// and the scheduler signals a goroutine that runs long): wait the ordinary way.
 			events := int16(0x1) // POLLIN
 			if call == syscall.SYS_WRITE {
 				events = 0x4 // POLLOUT
