@@ -75,6 +75,7 @@ fn handler(event: &[u8], ctx: &Context) -> Result<Vec<u8>, Error> {
             line("cpu", &f.cpu);
             line("memoryMb", &f.memory_mb);
             line("codeRoot", &f.code_root);
+            line("logFormat", &f.log_format);
             line("remainingMs", &ctx.remaining_time().as_millis());
             Ok(b.into_bytes())
         }
