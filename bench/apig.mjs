@@ -30,7 +30,14 @@ async function startGateway(cli, loop, instances, env) {
     if (listening()) child.stderr.off("data", onData).resume();
   };
   child.stderr.on("data", onData);
-  const exited = new Promise((r) => child.once("exit", r));
+  // "error": it could not be spawned at all (e.g. its folder is gone).
+  const exited = new Promise((r) => {
+    child.once("exit", r);
+    child.once("error", (e) => {
+      err += `\n${e.message}`;
+      r();
+    });
+  });
   let gone = false;
   void exited.then(() => (gone = true));
   for (let i = 0; i < 1000 && !listening() && !gone; i++) await sleep(10);

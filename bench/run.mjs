@@ -132,10 +132,11 @@ const { loadSpec } = await project("dist/spec.js");
 const { defaultEnv } = await project("dist/emulator/env.js");
 const { spec } = loadSpec();
 
-// 1. Build. The work folder's run/ is rebuilt every time; cargo-target/ beside it is kept.
-const work = join(opts.work, "run");
-rmSync(work, { recursive: true, force: true });
-mkdirSync(work, { recursive: true });
+// 1. Build, in a folder of this run's own under the work folder (others may run the benchmark at the
+// same time), removed when the run ends; cargo-target/ beside it is shared and kept (cargo locks it).
+mkdirSync(opts.work, { recursive: true });
+const work = mkdtempSync(join(opts.work, "run-"));
+process.on("exit", () => rmSync(work, { recursive: true, force: true }));
 const scratch = mkdtempSync(join(work, "tmp-"));
 const pythonDir = realPythonDir();
 /** Every loop: name → { dir, argv, n, bootstrapBytes?, zipBytes? } or { error }. */
