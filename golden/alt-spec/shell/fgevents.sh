@@ -92,26 +92,6 @@ function outside(p, level,   n, i, part) {
 	}
 	return 1
 }
-# 0 invalid, 1 valid, 2 valid but ends with an escaping backslash (the quote after it is text).
-function inside(p,   n, i, part, escaped) {
-	if (p ~ /[\001-\037]/) return 0
-	if (index(p, "\\") == 0) return 1
-	n = split(p, part, "\\")
-	escaped = 0
-	for (i = 2; i <= n; i++) {
-		if (escaped) {
-			escaped = 0
-			continue
-		}
-		if (part[i] == "") {
-			if (i == n) return 2
-			escaped = 1
-			continue
-		}
-		if (part[i] !~ /^(["\/bfnrt]|u[0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f])/) return 0
-	}
-	return 1
-}
 function hex(s,   i, v) {
 	v = 0
 	for (i = 1; i <= 4; i++) v = v * 16 + index("0123456789abcdef", tolower(substr(s, i, 1))) - 1
@@ -123,40 +103,52 @@ function utf8(c) {
 	if (c < 65536) return sprintf("%c%c%c", 224 + int(c / 4096), 128 + int(c / 64) % 64, 128 + c % 64)
 	return sprintf("%c%c%c%c", 240 + int(c / 262144), 128 + int(c / 4096) % 64, 128 + int(c / 64) % 64, 128 + c % 64)
 }
-# The text of a valid string piece, its escapes decoded, appended to text or written to out.
-function unescape(p, tofile,   n, i, part, c, cp, lo, s) {
+# Text for DEST: 1 the text of a key or value, 2 the streamed file.
+function emit(dest, s) {
+	if (dest == 1) text = text s
+	else if (dest == 2) printf "%s", s > out
+}
+# A string piece (the text between two quotes), checked and, for DEST, decoded in one pass:
+# 0 invalid, 1 valid, 2 valid but ends with an escaping backslash (the quote after it is text).
+function inside(p, dest,   n, i, part, c, cp, lo, s) {
+	if (p ~ /[\001-\037]/) return 0
 	if (index(p, "\\") == 0) {
-		if (tofile) printf "%s", p > out
-		else text = text p
-		return
+		emit(dest, p)
+		return 1
 	}
 	n = split(p, part, "\\")
 	s = part[1]
 	for (i = 2; i <= n; i++) {
-		if (tofile) {
-			printf "%s", s > out
-			s = ""
-		}
 		if (part[i] == "") {
+			if (i == n) {
+				emit(dest, s)
+				return 2
+			}
 			s = s "\\" part[++i]
 			continue
 		}
 		c = substr(part[i], 1, 1)
 		if (c != "u") {
+			if (!(c in esc)) return 0
 			s = s esc[c] substr(part[i], 2)
 			continue
 		}
+		if (part[i] !~ /^u[0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f]/) return 0
+		if (!dest) continue
 		cp = hex(substr(part[i], 2, 4))
-		if (cp >= 55296 && cp < 56320 && length(part[i]) == 5 && part[i + 1] ~ /^u[dD][c-fC-F]/) {
+		if (cp >= 55296 && cp < 56320 && length(part[i]) == 5 && part[i + 1] ~ /^u[dD][c-fC-F][0-9A-Fa-f][0-9A-Fa-f]/) {
 			lo = hex(substr(part[++i], 2, 4))
 			cp = 65536 + (cp - 55296) * 1024 + lo - 56320
 		} else if (cp >= 55296 && cp < 57344) cp = 65533
-		if (tofile && cp == 0) printf "%c", 0 > out
-		else s = s utf8(cp)
+		if (dest == 2 && cp == 0) {
+			emit(2, s)
+			printf "%c", 0 > out
+			s = ""
+		} else s = s utf8(cp)
 		s = s substr(part[i], 6)
 	}
-	if (tofile) printf "%s", s > out
-	else text = text s
+	emit(dest, s)
+	return 1
 }
 function shq(s) {
 	gsub(/\047/, "\047\\\047\047", s)
@@ -206,16 +198,11 @@ function record(r, quoted,   res, p, n, i) {
 		top = substr(p, 1, 1) == "{"
 	}
 	if (instr) {
-		res = inside(r)
+		res = inside(r, kind == "stream" ? 2 : kind == "key" || kind == "value")
 		if (res == 0 || (res == 2 && !quoted)) fail()
-		if (res == 2) p = substr(r, 1, length(r) - 1)
-		else p = r
-		if (kind == "key") unescape(p, 0)
-		else if (kind == "cap") cap = cap r
-		else if (kind == "stream") unescape(p, 1)
-		else if (kind == "value") unescape(p, 0)
+		if (kind == "cap") cap = cap r
 		if (res == 2) {
-			if (kind == "stream") printf "\"" > out
+			if (kind == "stream") emit(2, "\"")
 			else if (kind == "key" || kind == "value") text = text "\""
 			else if (kind == "cap") cap = cap "\""
 			return
@@ -322,6 +309,203 @@ END {
 }'
 }
 
+# The JSON whitespace (space, tab, CR, newline), made once.
+fg_ws=$(printf '\t\r.')
+fg_tab=${fg_ws%?.}
+fg_cr=${fg_ws#?}
+fg_cr=${fg_cr%.}
+fg_ws=" $fg_tab$fg_cr$fg_nl"
+
+# fg_small_event sets fg_j to stdin when stdin is the event file, unread, and small (the size
+# that curl reported, fg_event_size from bootstrap, at most 1 KiB) and printable ASCII or JSON
+# whitespace; then the shell handles it without starting a process. Else it fails, stdin unread.
+fg_small_event() {
+	if [ "${fg_event_size:-99999}" -gt 1024 ] || [ -z "${FG_EVENT_FILE-}" ]; then
+		return 1
+	fi
+	# shellcheck disable=SC3013 # -ef is not POSIX, but dash, bash and busybox ash have it; a shell without it fails the test, and awk does the work.
+	[ /dev/stdin -ef "$FG_EVENT_FILE" ] 2>/dev/null || return 1
+	IFS= read -r fg_line 2>/dev/null </proc/self/fdinfo/0 || return 1
+	case $fg_line in
+	pos:*[!0-9[:space:]]* | pos:*[1-9]*) return 1 ;;
+	pos:*) ;;
+	*) return 1 ;;
+	esac
+	fg_j=''
+	fg_line=''
+	while IFS= read -r fg_line; do
+		fg_j=$fg_j$fg_line$fg_nl
+	done
+	fg_j=$fg_j$fg_line
+	# A NUL byte (the shell drops it) or characters counted in a multibyte locale: awk's.
+	case $fg_j in
+	*[!' '-~"$fg_ws"]*) return 1 ;;
+	esac
+	[ "${#fg_j}" -eq "$fg_event_size" ]
+}
+
+# fg_json_scan KEY checks the JSON text in fg_j token by token, in the shell (quadratic: small
+# events only): 0 valid, and not an object with the member KEY; 1 invalid; 2 undecided (a control
+# character in a string, a key with escapes, or KEY present): awk decides.
+fg_json_scan() {
+	fg_s=$fg_j
+	fg_st=0
+	fg_stack=
+	while :; do
+		case $fg_s in
+		["$fg_ws"]*) fg_s=${fg_s#"${fg_s%%[!"$fg_ws"]*}"} ;;
+		esac
+		case $fg_s in
+		'') break ;;
+		\"*)
+			fg_s=${fg_s#?}
+			fg_str=
+			while :; do
+				case $fg_s in
+				*\"*) ;;
+				*) return 1 ;;
+				esac
+				fg_str=$fg_str${fg_s%%\"*}
+				fg_s=${fg_s#*\"}
+				case $fg_str in
+				*\\) ;;
+				*) break ;;
+				esac
+				# An odd number of backslashes before the quote escapes it.
+				fg_b=${fg_str##*[!\\]}
+				case ${#fg_b} in
+				*[02468]) break ;;
+				esac
+				fg_str=$fg_str\"
+			done
+			case $fg_str in
+			*[[:cntrl:]]*) return 2 ;;
+			esac
+			while :; do
+				case $fg_str in
+				*\\*) ;;
+				*) break ;;
+				esac
+				fg_str=${fg_str#*\\}
+				case $fg_str in
+				[\"\\/bfnrt]*) fg_str=${fg_str#?} ;;
+				u[0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f]*) fg_str=${fg_str#?????} ;;
+				*) return 1 ;;
+				esac
+			done
+			case $fg_st in
+			[23])
+				fg_st=4
+				# A key of the top-level object: the method's (or one spelt with escapes) is awk's.
+				if [ "$fg_stack" = o ]; then
+					case $fg_str in
+					"$1" | *\\*) return 2 ;;
+					esac
+				fi
+				;;
+			[01]) fg_st=5 ;;
+			*) return 1 ;;
+			esac
+			continue
+			;;
+		\[* | '{'*)
+			case $fg_st in
+			[01]) ;;
+			*) return 1 ;;
+			esac
+			# The stack: a for an array, o for an object.
+			case $fg_s in
+			\[*)
+				fg_stack=${fg_stack}a
+				fg_st=1
+				;;
+			*)
+				fg_stack=${fg_stack}o
+				fg_st=2
+				;;
+			esac
+			fg_s=${fg_s#?}
+			continue
+			;;
+		\]*)
+			case $fg_st:$fg_stack in
+			1:*a | 5:*a) ;;
+			*) return 1 ;;
+			esac
+			;;
+		'}'*)
+			case $fg_st:$fg_stack in
+			2:*o | 5:*o) ;;
+			*) return 1 ;;
+			esac
+			;;
+		,*)
+			case $fg_st:$fg_stack in
+			5:*a) fg_st=0 ;;
+			5:*o) fg_st=3 ;;
+			*) return 1 ;;
+			esac
+			fg_s=${fg_s#?}
+			continue
+			;;
+		:*)
+			case $fg_st in
+			4) fg_st=0 ;;
+			*) return 1 ;;
+			esac
+			fg_s=${fg_s#?}
+			continue
+			;;
+		true* | false* | null* | [-0-9]*)
+			case $fg_st in
+			[01]) ;;
+			*) return 1 ;;
+			esac
+			case $fg_s in
+			true*) fg_s=${fg_s#true} ;;
+			false*) fg_s=${fg_s#false} ;;
+			null*) fg_s=${fg_s#null} ;;
+			*)
+				fg_t=${fg_s%%[!0-9eE.+-]*}
+				fg_s=${fg_s#"$fg_t"}
+				fg_t=${fg_t#-}
+				case $fg_t in
+				0*) fg_t=${fg_t#0} ;;
+				[1-9]*) fg_t=${fg_t#"${fg_t%%[!0-9]*}"} ;;
+				*) return 1 ;;
+				esac
+				case $fg_t in
+				.[0-9]*)
+					fg_t=${fg_t#.}
+					fg_t=${fg_t#"${fg_t%%[!0-9]*}"}
+					;;
+				esac
+				case $fg_t in
+				'') ;;
+				[eE]*)
+					fg_t=${fg_t#?}
+					fg_t=${fg_t#[+-]}
+					case $fg_t in
+					'' | *[!0-9]*) return 1 ;;
+					esac
+					;;
+				*) return 1 ;;
+				esac
+				;;
+			esac
+			fg_st=5
+			continue
+			;;
+		*) return 1 ;;
+		esac
+		# A closing bracket that matches.
+		fg_stack=${fg_stack%?}
+		fg_st=5
+		fg_s=${fg_s#?}
+	done
+	[ "$fg_st" = 5 ] && [ -z "$fg_stack" ]
+}
+
 # fg_apig_read reads the APIG request on stdin and sets FG_APIG_METHOD, FG_APIG_PATH,
 # FG_APIG_QUERY (the query string parameters, a compact JSON object: {} when missing or null),
 # FG_APIG_BASE64 (true when the body came base64-encoded) and FG_APIG_BODY (a file that holds the
@@ -338,6 +522,18 @@ fg_apig_read() {
 	fg_top='' fg_k1='' fg_k2='' fg_k3='' fg_k4='' fg_k5=''
 	fg_v1='' fg_v2='' fg_v3='' fg_v5=''
 	: >"$FG_APIG_BODY.raw"
+	if fg_small_event; then
+		fg_r=0
+		fg_json_scan "$fg_k_method" || fg_r=$?
+		case $fg_r in
+		0) return 2 ;;
+		1)
+			echo 'the event is not valid JSON' >&2
+			return 1
+			;;
+		esac
+		exec <"$FG_EVENT_FILE"
+	fi
 	if ! fg_r=$(
 		fg_members "$fg_k_method$fg_nl$fg_k_path$fg_nl$fg_k_query$fg_nl$fg_k_body$fg_nl$fg_k_base64" \
 			4 "$FG_APIG_BODY.raw" '' 9<&0
@@ -413,9 +609,16 @@ function json(s,   i, c, t) {
 		}
 	}
 	if (length(nul) == 1 && index(s, nul)) gsub(nul, "\\u0000", s)
+	# Valid UTF-8 (the usual case) is found with three simple patterns and a check for the few
+	# sequences they let through (overlong, surrogates, above U+10FFFF): one long pattern is slow in
+	# mawk. Only else the exact pass.
+	t = ""
 	if (s ~ /[\200-\377]/) {
 		t = s
-		gsub(/[\302-\337][\200-\277]|\340[\240-\277][\200-\277]|[\341-\354\356\357][\200-\277][\200-\277]|\355[\200-\237][\200-\277]|\360[\220-\277][\200-\277][\200-\277]|[\361-\363][\200-\277][\200-\277][\200-\277]|\364[\200-\217][\200-\277][\200-\277]/, "", t)
+		gsub(/[\302-\337][\200-\277]/, "", t)
+		gsub(/[\340-\357][\200-\277][\200-\277]/, "", t)
+		gsub(/[\360-\364][\200-\277][\200-\277][\200-\277]/, "", t)
+		if (t !~ /[\200-\377]/ && s ~ /\340[\200-\237]|\355[\240-\277]|\364[\220-\277]/) t = s
 	}
 	if (t ~ /[\200-\377]/) {
 		# Each valid sequence, or the longest start of one, or any other byte, between markers
@@ -491,12 +694,36 @@ fg_stdin_is_file() {
 	[ -f /dev/stdin ] && [ -r /proc/self/fdinfo/0 ]
 }
 
+# Whether TEXT is printable ASCII without quotes or backslashes: JSON string text as it is.
+fg_plain() {
+	case $1 in
+	*[!' '-~]* | *[\\\"]*) return 1 ;;
+	esac
+}
+fg_keys=$fg_k_status$fg_k_response_base64$fg_k_headers$fg_k_response_body
+
+# fg_sub FROM TO replaces every FROM in fg_j by TO.
+fg_sub() {
+	fg_o=''
+	while :; do
+		case $fg_j in
+		*"$1"*)
+			fg_o=$fg_o${fg_j%%"$1"*}$2
+			fg_j=${fg_j#*"$1"}
+			;;
+		*) break ;;
+		esac
+	done
+	fg_j=$fg_o$fg_j
+}
+
 # fg_apig_respond CALLER BASE64 STATUS CONTENT_TYPE [HEADER...]: an APIG response of stdin's text
 # (its base64 when BASE64 is true).
 fg_apig_respond() {
 	fg_n=$1
 	fg_b=$2
 	fg_s=${3:-200}
+	fg_ct=$4
 	fg_a="Content-Type: $4"
 	shift 4
 	case $fg_s in
@@ -520,6 +747,16 @@ fg_apig_respond() {
 	done
 	if [ "$fg_b" = true ]; then
 		base64 | fg_json_write '' '' "$fg_s" true "$fg_h"
+	elif [ "$#" -eq 0 ] && fg_plain "$fg_keys$fg_ct" && fg_small_event; then
+		# The small event itself (the scaffold's answer to JSON that is not an APIG request),
+		# escaped by the shell.
+		fg_sub "\\" "\\\\"
+		fg_sub '"' '\"'
+		fg_sub "$fg_nl" '\n'
+		fg_sub "$fg_tab" '\t'
+		fg_sub "$fg_cr" '\r'
+		printf '{"%s":%d,"%s":false,"%s":{"Content-Type":"%s"},"%s":"%s"}' "$fg_k_status" "$fg_s" \
+			"$fg_k_response_base64" "$fg_k_headers" "$fg_ct" "$fg_k_response_body" "$fg_j"
 	elif fg_stdin_is_file; then
 		fg_json_write 1 '' "$fg_s" false "$fg_h" 9<&0
 	else
