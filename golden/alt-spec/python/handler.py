@@ -5,8 +5,6 @@ fg-bootgen created this file once and never rewrites it (unless --force).
 
 from __future__ import annotations
 
-import json
-
 import fgruntime
 from fgruntime import apig, decode
 
@@ -17,15 +15,6 @@ if TYPE_CHECKING:
 
 NOT_JSON = "the event is not valid JSON"
 BAD_BASE64 = "the APIG request body is not valid base64"
-
-
-def _reject_constant(name: str) -> float:
-    """Refuse NaN and Infinity, which Python's json module accepts and JSON does not."""
-    msg = f"{name} is not valid JSON"
-    raise ValueError(msg)
-
-
-_JSON = json.JSONDecoder(parse_constant=_reject_constant)
 
 
 @fgruntime.raw
@@ -42,14 +31,14 @@ def handler(event: bytes, _context: Context) -> str:
     """
     try:
         text = event.decode()
-        value = _JSON.decode(text)
+        value = decode.json_value(text)  # json.loads, but NaN and Infinity are refused
     except ValueError:
         raise fgruntime.HandlerError(fgruntime.ERROR_TYPE_HANDLER, NOT_JSON) from None
     if _is_apig_request(value):
         response = _answer(value)
     else:
         response = apig.response(text, headers={"Content-Type": apig.CONTENT_TYPE_JSON})
-    return json.dumps(response, ensure_ascii=False, separators=(",", ":"))
+    return apig.dumps(response)
 
 
 def _is_apig_request(value: object) -> bool:

@@ -13,21 +13,8 @@ import sys
 import time
 
 from fgruntime._startup import (
-    LazyModule,
-    import_lean,
     json_string,
 )
-
-# typing.TYPE_CHECKING without importing typing, which would slow every cold start.
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from dataclasses import dataclass, field
-else:
-    # dataclasses wants inspect (and ast, dis, tokenize) for classes without a docstring
-    # (Python 3.7 to 3.11) or for their annotations (3.12 on): load it on first use.
-    _dataclasses = import_lean("dataclasses", "inspect", LazyModule("inspect"))
-    dataclass, field = _dataclasses.dataclass, _dataclasses.field
-
 
 #: The longest log line, in bytes without its newline: a longer message is split.
 MAX_LINE_BYTES = 90000
@@ -119,9 +106,30 @@ def log_write(data: bytes) -> None:
     binary.flush()
 
 
-@dataclass
+# Function and Context are plain classes with __slots__: dataclasses imports re, copy and
+# functools, which cost milliseconds at every cold start.
+
+
+#: Function's fields, in order.
+_FUNCTION_FIELDS = (
+    "project_id",
+    "function_name",
+    "function_version",
+    "package",
+    "handler",
+    "timeout_seconds",
+    "user_data",
+    "cpu",
+    "memory_mb",
+    "code_root",
+    "region",
+)
+
+
 class Function:
     """The function's settings, read from the environment when the runtime starts."""
+
+    __slots__ = _FUNCTION_FIELDS
 
     #: RUNTIME_PROJECT_ID: project ID.
     project_id: str
@@ -145,6 +153,46 @@ class Function:
     code_root: str
     #: RUNTIME_REGION: region the function runs in.
     region: str
+
+    def __init__(
+        self,
+        *,
+        project_id: str,
+        function_name: str,
+        function_version: str,
+        package: str,
+        handler: str,
+        timeout_seconds: int,
+        user_data: str,
+        cpu: float,
+        memory_mb: int,
+        code_root: str,
+        region: str,
+    ) -> None:
+        """Hold the settings."""
+        self.project_id = project_id
+        self.function_name = function_name
+        self.function_version = function_version
+        self.package = package
+        self.handler = handler
+        self.timeout_seconds = timeout_seconds
+        self.user_data = user_data
+        self.cpu = cpu
+        self.memory_mb = memory_mb
+        self.code_root = code_root
+        self.region = region
+
+    def __repr__(self) -> str:
+        """Show every setting."""
+        return _repr(self, self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        """Compare the settings."""
+        if not isinstance(other, Function):
+            return NotImplemented
+        return _values(self, self.__slots__) == _values(other, self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass
 
 
 class ContextLogger:
@@ -194,7 +242,20 @@ class ContextLogger:
         log_write(log_lines(level, request_id, text, prefix))
 
 
-@dataclass
+#: Context's fields, in order.
+_CONTEXT_FIELDS = (
+    "request_id",
+    "access_key",
+    "auth_token",
+    "invoke_type",
+    "secret_key",
+    "security_token",
+    "trace_id",
+    "function",
+    "deadline",
+)
+
+
 class Context:
     """One invocation: its request ID, headers, the function's settings and deadline.
 
@@ -202,27 +263,65 @@ class Context:
     (``context.getRequestID()``, ...), so that a ported handler runs unchanged.
     """
 
+    __slots__ = _CONTEXT_FIELDS
+
     #: Header X-Cff-Request-Id: ID of this invocation.
     request_id: str
     #: Header X-CFF-Access-Key: tenant access key (needs an agency configured on the function).
     access_key: str
     #: Header X-CFF-Auth-Token, a secret (repr() leaves it out; never log it):
     #: IAM token (needs an agency configured on the function).
-    auth_token: str = field(repr=False)
+    auth_token: str
     #: Header X-CFF-Invoke-Type: how the function was invoked (sync or async).
     invoke_type: str
     #: Header X-CFF-Secret-Key, a secret (repr() leaves it out; never log it):
     #: tenant secret key (needs an agency configured on the function).
-    secret_key: str = field(repr=False)
+    secret_key: str
     #: Header X-CFF-Security-Token, a secret (repr() leaves it out; never log it):
     #: security token (needs an agency configured on the function).
-    security_token: str = field(repr=False)
+    security_token: str
     #: Header X-Cff-Trace-Id: trace ID of the calling request.
     trace_id: str
     #: The function's settings, read from the environment when the runtime started.
     function: Function
     #: When the function's timeout ends this invocation, in time.monotonic() seconds.
     deadline: float
+
+    def __init__(
+        self,
+        *,
+        request_id: str,
+        access_key: str,
+        auth_token: str,
+        invoke_type: str,
+        secret_key: str,
+        security_token: str,
+        trace_id: str,
+        function: Function,
+        deadline: float,
+    ) -> None:
+        """Hold one invocation's request ID, headers, settings and deadline."""
+        self.request_id = request_id
+        self.access_key = access_key
+        self.auth_token = auth_token
+        self.invoke_type = invoke_type
+        self.secret_key = secret_key
+        self.security_token = security_token
+        self.trace_id = trace_id
+        self.function = function
+        self.deadline = deadline
+
+    def __repr__(self) -> str:
+        """Show every field but the secret headers."""
+        return _repr(self, _CONTEXT_SHOWN)
+
+    def __eq__(self, other: object) -> bool:
+        """Compare every field."""
+        if not isinstance(other, Context):
+            return NotImplemented
+        return _values(self, self.__slots__) == _values(other, self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass
 
     def remaining_time_ms(self) -> int:
         """Milliseconds left before the deadline, 0 once it has passed."""
@@ -242,3 +341,23 @@ class Context:
     def getLogger(self) -> ContextLogger:
         """Return a logger whose lines carry this invocation's request ID."""
         return self.logger
+
+
+#: The fields repr() shows: all but the secret headers.
+_CONTEXT_SHOWN = (
+    "request_id",
+    "access_key",
+    "invoke_type",
+    "trace_id",
+    "function",
+    "deadline",
+)
+
+
+def _repr(value: object, names: tuple[str, ...]) -> str:
+    shown = ", ".join(f"{name}={getattr(value, name)!r}" for name in names)
+    return f"{type(value).__name__}({shown})"
+
+
+def _values(value: object, names: tuple[str, ...]) -> list[object]:
+    return [getattr(value, name) for name in names]

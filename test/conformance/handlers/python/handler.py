@@ -10,7 +10,6 @@ apig-binary, apig-decode, context, logger (and the shared ones). A shutdown hook
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
@@ -61,13 +60,13 @@ def _camel(snake: str) -> str:
 def _context_lines(context: fgruntime.Context) -> str:
     """Every header and setting of the context as "<spec field>\t<value>" lines."""
     pairs = [
-        (_camel(f.name), getattr(context, f.name))
-        for f in dataclasses.fields(context)
-        if f.name not in ("function", "deadline")
+        (_camel(name), getattr(context, name))
+        for name in context.__slots__
+        if name not in ("function", "deadline")
     ]
     pairs += [
-        (_camel(f.name), getattr(context.function, f.name))
-        for f in dataclasses.fields(context.function)
+        (_camel(name), getattr(context.function, name))
+        for name in context.function.__slots__
     ]
     pairs.append(("remainingMs", context.remaining_time_ms()))
     return "".join(f"{k}\t{v}\n" for k, v in pairs)
