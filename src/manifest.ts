@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "./errors.js";
 import type { GeneratedFile } from "./generate.js";
@@ -100,7 +100,7 @@ export function manifestChanged(a: Manifest | undefined, b: Manifest): boolean {
 export async function readManifest(dir: string): Promise<Manifest | undefined> {
   let text: string;
   try {
-    text = await readFile(join(dir, MANIFEST), "utf8");
+    text = readFileSync(join(dir, MANIFEST), "utf8");
   } catch {
     return undefined;
   }

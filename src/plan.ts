@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GeneratedFile } from "./generate.js";
 import { MANIFEST, sha256, type Manifest } from "./manifest.js";
@@ -26,7 +26,7 @@ export interface Step {
 
 async function readIfExists(path: string): Promise<string | undefined> {
   try {
-    return await readFile(path, "utf8");
+    return readFileSync(path, "utf8"); // synchronous: nothing else to do meanwhile
   } catch {
     return undefined;
   }
