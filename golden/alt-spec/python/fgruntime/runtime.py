@@ -406,7 +406,7 @@ class _Connection:
             raise
 
     def _read(self, sock: _socket.socket) -> tuple[int, dict[bytes, bytes], bytes]:
-        data = self._buffer
+        data = self._buffer or sock.recv(_RECV_BYTES)
         end = data.find(b"\r\n\r\n")
         while end < 0:
             chunk = sock.recv(_RECV_BYTES)
@@ -421,7 +421,7 @@ class _Connection:
         headers = {}
         for line in lines[1:]:
             name, _, value = line.partition(b":")
-            headers[name.strip().lower()] = value.strip()
+            headers[name.lower()] = value.strip()
         data = data[end + 4 :]
         keep = headers.get(b"connection", b"").lower()
         close = keep == b"close" or (version == b"HTTP/1.0" and keep != b"keep-alive")
@@ -530,8 +530,15 @@ class _Runtime:
             + self._connection.host_header
             + b"\r\n"
         )
-        self._post_head = (
-            self._connection.host_header + b"Content-Type: application/json\r\n"
+        headers = self._connection.host_header + b"Content-Type: application/json\r\n"
+        # Each POST's request line and headers around the request ID and the body's length.
+        self._response_route = (
+            f"{_RESPONSE_METHOD} {_RESPONSE_PREFIX}".encode(),
+            f"{_RESPONSE_SUFFIX} HTTP/1.1\r\n".encode() + headers,
+        )
+        self._error_route = (
+            f"{_ERROR_METHOD} {_ERROR_PREFIX}".encode(),
+            f"{_ERROR_SUFFIX} HTTP/1.1\r\n".encode() + headers,
         )
         self._function = function
         self._timeout_s = function.timeout_seconds
@@ -634,9 +641,7 @@ class _Runtime:
             )
             self._fail(request_id, ERROR_TYPE_RESPONSE_TOO_LARGE, message)
             return
-        self._post(
-            _RESPONSE_METHOD, _RESPONSE_PREFIX, request_id, _RESPONSE_SUFFIX, body
-        )
+        self._post(self._response_route, request_id, body)
 
     def _fail(
         self,
@@ -661,26 +666,19 @@ class _Runtime:
         if stack:
             error[_ERROR_STACK_TRACE_FIELD] = stack
         body = json_encode(error).encode("utf-8", "replace")
-        self._post(_ERROR_METHOD, _ERROR_PREFIX, request_id, _ERROR_SUFFIX, body)
+        self._post(self._error_route, request_id, body)
 
     def _post(
-        self,
-        method: str,
-        prefix: str,
-        request_id: bytes,
-        suffix: str,
-        body: bytes | bytearray,
+        self, route: tuple[bytes, bytes], request_id: bytes, body: bytes | bytearray
     ) -> None:
         """Send a result; a failure is logged, and the loop goes on."""
         connection = self._connection
         if time.monotonic() - self._arrived > _IDLE_CHECK_S:
             connection.drop_if_closed()
-        request = b"%s %s%s%s HTTP/1.1\r\n%sContent-Length: %d\r\n\r\n" % (
-            method.encode(),
-            prefix.encode(),
+        request = b"%s%s%sContent-Length: %d\r\n\r\n" % (
+            route[0],
             _escape(request_id),
-            suffix.encode(),
-            self._post_head,
+            route[1],
             len(body),
         )
         try:
