@@ -14,8 +14,8 @@ shutdown() {
 
 handler() {
 	# A big event is echoed as it streams (no op is that long); a small one is read whole, trailing
-	# newlines included.
-	size=$(($(wc -c <"$FG_EVENT_FILE")))
+	# newlines included. The size: the runtime's fg_event_size, else wc.
+	size=${fg_event_size:-$(($(wc -c <"$FG_EVENT_FILE")))}
 	if [ "$size" -gt 4096 ]; then
 		exec cat
 	fi
@@ -97,6 +97,7 @@ handler() {
 		printf 'cpu\t%s\n' "${RUNTIME_CPU-}"
 		printf 'memoryMb\t%s\n' "${RUNTIME_MEMORY-}"
 		printf 'codeRoot\t%s\n' "${RUNTIME_CODE_ROOT-}"
+		printf 'logFormat\t%s\n' "${FG_LOG_FORMAT-}"
 		printf 'remainingMs\t%s\n' "$remaining"
 		;;
 	*'"op":"apig-json"'*)
