@@ -25,8 +25,9 @@ type conn struct {
 	in   []byte
 	r, w int
 	out  []byte
-	// head holds the last response's header lines, for header().
-	head []byte
+	// head holds the last response's header names and values, fields where each one is in it.
+	head   []byte
+	fields []field
 }
 
 // ioWait bounds one system call that holds the scheduler (a raw one); past it the call waits in
@@ -35,6 +36,9 @@ const ioWait = 5 // milliseconds
 
 // maxHead bounds the buffer that holds a response's head (long IAM tokens make it large).
 const maxHead = 1 << 20
+
+// field is a header's name, head[name:value-1] without the colon, and value, head[value:end].
+type field struct{ name, value, end int }
 
 var errClosed = errors.New("the API closed the connection")
 
@@ -265,11 +269,8 @@ func (c *conn) readResponse() (status int, body []byte, keep bool, err error) {
 		return 0, nil, false, err
 	}
 	length, chunked := int64(-1), false
-	for h := c.head; len(h) > 0; {
-		i := bytes.IndexByte(h, '\n')
-		name, value, _ := bytes.Cut(h[:i], []byte(":"))
-		h = h[i+1:]
-		value = trim(value)
+	for _, f := range c.fields {
+		name, value := c.head[f.name:f.value-1], c.head[f.value:f.end]
 		switch {
 		case equalFold(name, "Content-Length"):
 			n, perr := strconv.ParseInt(string(value), 10, 64)
@@ -310,7 +311,7 @@ func (c *conn) readResponse() (status int, body []byte, keep bool, err error) {
 	return status, body, keep, err
 }
 
-// readHead reads the status line and keeps the header lines, each ending in '\n', in c.head.
+// readHead reads the status line, and the header fields into c.head and c.fields.
 func (c *conn) readHead() (int, bool, error) {
 	l, err := c.line()
 	if err != nil {
@@ -325,7 +326,7 @@ func (c *conn) readHead() (int, bool, error) {
 		return 0, false, fmt.Errorf("malformed status line %q", l)
 	}
 	keep := string(proto) != "HTTP/1.0"
-	c.head = c.head[:0]
+	c.head, c.fields = c.head[:0], c.fields[:0]
 	for {
 		l, err = c.line()
 		if err != nil {
@@ -334,7 +335,15 @@ func (c *conn) readHead() (int, bool, error) {
 		if len(l) == 0 {
 			return status, keep, nil
 		}
-		c.head = append(append(c.head, l...), '\n')
+		colon := bytes.IndexByte(l, ':')
+		if colon < 0 {
+			continue // not a header field
+		}
+		start := len(c.head)
+		c.head = append(c.head, l[:colon+1]...)
+		value := len(c.head)
+		c.head = append(c.head, trim(l[colon+1:])...)
+		c.fields = append(c.fields, field{name: start, value: value, end: len(c.head)})
 	}
 }
 
@@ -372,12 +381,9 @@ func (c *conn) readChunked() ([]byte, error) {
 
 // header returns the last response's first header called name (case-insensitively), or "".
 func (c *conn) header(name string) string {
-	for h := c.head; len(h) > 0; {
-		i := bytes.IndexByte(h, '\n')
-		k, v, _ := bytes.Cut(h[:i], []byte(":"))
-		h = h[i+1:]
-		if equalFold(k, name) {
-			return string(trim(v))
+	for _, f := range c.fields {
+		if equalFold(c.head[f.name:f.value-1], name) {
+			return string(c.head[f.value:f.end])
 		}
 	}
 	return ""
