@@ -23,7 +23,7 @@ export interface Manifest {
 }
 
 /** The manifest's schema, built on first use: zod is only needed when a manifest exists. */
-async function manifestSchema() {
+export async function manifestSchema() {
   const { z } = await import("zod");
   return z.strictObject({
     generator: z.literal("fg-bootgen"),
@@ -42,7 +42,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
  * zod would give (its keys in the schema's order), or undefined to leave the case to zod. It only
  * ever accepts what the schema accepts, so zod still decides every odd or damaged manifest.
  */
-function plainManifest(data: unknown): Manifest | undefined {
+export function plainManifest(data: unknown): Manifest | undefined {
   const has = (o: Record<string, unknown>, keys: string[]) => Object.keys(o).length === keys.length && keys.every((k) => Object.hasOwn(o, k));
   if (!isPlainObject(data) || !has(data, ["generator", "version", "lang", "specSha256", "templateOverrides", "files"])) return undefined;
   const { generator, version, lang, specSha256, templateOverrides, files } = data;

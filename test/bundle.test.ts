@@ -144,3 +144,37 @@ describe("the lines read without yargs", () => {
     expect(helpIsEnglish({ LANG: "x/y" }, locales)).toBe(false); // beyond a plain name: left to yargs
   });
 });
+
+describe("a manifest read without zod", () => {
+  it("is what zod gives, keys in the schema's order, and zod decides every other case", async () => {
+    const { manifestSchema, plainManifest } = await import("../src/manifest.js");
+    const schema = await manifestSchema();
+    const good = { generator: "fg-bootgen", version: "0.1.0", lang: "go", specSha256: "ab", templateOverrides: ["go/x.hbs"], files: { "b.go": { owner: "user", sha256: "1" }, "1": { owner: "generated", sha256: "2" } } };
+    const cases: unknown[] = [
+      good,
+      { files: { "a.go": { sha256: "1", owner: "generated" } }, lang: "go", templateOverrides: [], specSha256: "x", version: "1", generator: "fg-bootgen" },
+      { ...good, extra: 1 },
+      { ...good, generator: "other" },
+      { ...good, version: 1 },
+      { ...good, templateOverrides: [1] },
+      { ...good, templateOverrides: new Array(2) },
+      { ...good, files: { "a.go": { owner: "root", sha256: "1" } } },
+      { ...good, files: { "a.go": { owner: "user", sha256: "1", extra: true } } },
+      { ...good, files: JSON.parse('{"__proto__": {"owner": "user", "sha256": "1"}}') },
+      { ...good, files: [] },
+      Object.assign(Object.create(null), good),
+      [],
+      null,
+      "manifest",
+    ];
+    for (const data of cases) {
+      const quick = plainManifest(data);
+      const zod = schema.safeParse(data);
+      if (quick === undefined) continue; // zod's to decide
+      expect(zod.success, JSON.stringify(data)).toBe(true);
+      expect(JSON.stringify(quick)).toBe(JSON.stringify(zod.data));
+    }
+    expect(plainManifest(good)).toBeDefined();
+    expect(plainManifest(cases[1])).toBeDefined();
+  });
+});
