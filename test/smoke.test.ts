@@ -33,7 +33,10 @@ describe.each(Object.keys(SPECS) as SpecName[])("smoke, %s spec", (specName) => 
     const bad = await api.invoke("{not json");
     expect(bad.kind).toBe("error");
     const error = JSON.parse(bad.body.toString("utf8")) as Record<string, unknown>;
-    expect(Object.keys(error)).toEqual([spec.errors.typeField, spec.errors.messageField]);
+    // The stack trace is optional (docs/runtime-contract.md): where a language knows one.
+    const keys = [spec.errors.typeField, spec.errors.messageField];
+    expect(Object.keys(error).slice(0, 2)).toEqual(keys);
+    expect(Object.keys(error).slice(2)).toEqual(spec.errors.stackTraceField && Object.keys(error).length > 2 ? [spec.errors.stackTraceField] : []);
     expect(error[spec.errors.typeField]).toBe(spec.errors.types.handler);
     expect(String(error[spec.errors.messageField])).not.toBe("");
   });
