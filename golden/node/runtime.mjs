@@ -12,7 +12,7 @@
  */
 
 import { existsSync, realpathSync } from "node:fs";
-import http from "node:http";
+import net from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { inspect, types } from "node:util";
@@ -164,7 +164,7 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 /**
  * @typedef {object} ApiResponse
  * @property {number} status
- * @property {http.IncomingMessage} message for its headers (parsed only when read)
+ * @property {Record<string, string>} headers lower-case names
  * @property {Buffer} body
  * @property {number} arrived when the response's headers arrived, ms since the epoch
  */
@@ -187,6 +187,36 @@ export function onShutdown(hook) {
 }
 
 /**
+ * A response's head as parseHead reads it; length is the body's, or CHUNKED or UNTIL_CLOSE.
+ * @typedef {object} ResponseHead
+ * @property {number} status
+ * @property {Record<string, string>} headers
+ * @property {number} length
+ */
+
+/**
+ * One request on the API connection, and its response as far as it has arrived.
+ * @typedef {object} Exchange
+ * @property {string} method
+ * @property {string} path
+ * @property {Buffer | undefined} body
+ * @property {(res: ApiResponse) => void} resolve
+ * @property {(err: Error) => void} reject
+ * @property {boolean} retried whether this is the one retry on a new connection
+ * @property {boolean} reused whether it went on a kept connection
+ * @property {boolean} received whether any byte of the response arrived
+ * @property {Buffer | undefined} head the head's bytes so far
+ * @property {ApiResponse | undefined} response once the head is in
+ * @property {number} length the body's length, or CHUNKED or UNTIL_CLOSE
+ * @property {number} got bytes of a fixed-length body copied into chunk
+ * @property {Buffer[]} chunks the pieces of a chunked or close-framed body
+ * @property {Buffer | undefined} chunk a fixed-length body that spans packets
+ * @property {number} state where dechunk is
+ * @property {number} remaining bytes left of the current chunk
+ * @property {string} line a chunk-size or trailer line so far
+ */
+
+/**
  * Marks a raw handler, which gets the event's bytes and returns the response's:
  * `export const handler = raw(async (event, context) => ...)`.
  * @template {RawHandler} F
@@ -200,17 +230,12 @@ export function raw(handler) {
 
 /**
  * A header's value, "" when absent.
- * @param {http.IncomingHttpHeaders} headers
+ * @param {Record<string, string>} headers
  * @param {string} lower the header's lower-case name
  * @returns {string}
  */
 function header(headers, lower) {
-  const value = headers[lower];
-  return value === undefined
-    ? ""
-    : typeof value === "string"
-      ? value
-      : value.join(", ");
+  return headers[lower] ?? "";
 }
 
 /**
@@ -344,18 +369,94 @@ function describeError(err) {
 }
 
 /**
- * An http.Agent whose new connections give up after CONNECT_TIMEOUT_MS; once connected, no timeout.
+ * The one keep-alive HTTP/1.1 connection to the API, one request at a time, written and parsed
+ * here: node:http's client costs more CPU per invocation than all the rest of the loop. New
+ * connections give up after CONNECT_TIMEOUT_MS; once connected, nothing times out (the GET is a
+ * long poll). While no request is out the socket does not keep the process alive, so that a
+ * handler whose promise can never settle is noticed (beforeExit).
  */
-class ApiAgent extends http.Agent {
+class ApiConnection {
   /**
-   * @param {http.ClientRequestArgs} options
-   * @param {(err: Error | null, stream: import("node:stream").Duplex) => void} [callback]
-   * @returns {import("node:stream").Duplex | null | undefined}
+   * @param {string} host
+   * @param {number} port
    */
-  createConnection(options, callback) {
-    const socket = /** @type {import("node:net").Socket} */ (
-      super.createConnection(options, callback)
-    );
+  constructor(host, port) {
+    this.host = host;
+    this.port = port;
+    const hostHeader = host.includes(":")
+      ? `[${host}]:${port}`
+      : `${host}:${port}`;
+    this.hostLine = `HTTP/1.1\r\nHost: ${hostHeader}\r\n`;
+    /** @type {net.Socket | undefined} */
+    this.socket = undefined;
+    /** @type {Exchange | undefined} */
+    this.exchange = undefined;
+  }
+
+  /**
+   * One request. A kept connection that fails before any response byte arrived (the API closed it
+   * while it was idle, so it did not take the request) is replaced by a new one, once; any other
+   * failure is the caller's: a failed GET backs off, a failed POST is logged.
+   * @param {string} method
+   * @param {string} path
+   * @param {Buffer} [body]
+   * @returns {Promise<ApiResponse>}
+   */
+  request(method, path, body) {
+    return new Promise((resolve, reject) => {
+      /** @type {Exchange} */
+      const ex = {
+        method,
+        path,
+        body,
+        resolve,
+        reject,
+        retried: false,
+        reused: false,
+        received: false,
+        head: undefined,
+        response: undefined,
+        length: 0,
+        got: 0,
+        chunks: [],
+        chunk: undefined,
+        state: 0,
+        remaining: 0,
+        line: "",
+      };
+      this.send(ex);
+    });
+  }
+
+  /**
+   * Writes the request on the kept connection, or on a new one.
+   * @param {Exchange} ex
+   * @returns {void}
+   */
+  send(ex) {
+    ex.reused = this.socket !== undefined;
+    const socket = this.socket ?? this.connect();
+    this.exchange = ex;
+    socket.ref();
+    const start = `${ex.method} ${ex.path} ${this.hostLine}`;
+    if (ex.body === undefined) {
+      socket.write(`${start}\r\n`, "latin1");
+    } else {
+      // One writev: the head and the body in one packet when they fit.
+      socket.cork();
+      socket.write(
+        `${start}Content-Type: application/json\r\nContent-Length: ${ex.body.length}\r\n\r\n`,
+        "latin1",
+      );
+      socket.write(ex.body);
+      socket.uncork();
+    }
+  }
+
+  /** @returns {net.Socket} */
+  connect() {
+    const socket = net.connect({ host: this.host, port: this.port });
+    socket.setNoDelay(true);
     const onTimeout = () =>
       socket.destroy(
         new Error(`connecting timed out after ${CONNECT_TIMEOUT_MS} ms`),
@@ -365,8 +466,230 @@ class ApiAgent extends http.Agent {
       socket.setTimeout(0);
       socket.off("timeout", onTimeout);
     });
+    socket.on("data", (/** @type {Buffer} */ chunk) =>
+      this.onData(socket, chunk),
+    );
+    socket.on("error", (err) => this.fail(socket, err));
+    socket.on("end", () => this.onEnd(socket));
+    socket.on("close", () =>
+      this.fail(
+        socket,
+        new Error("the connection closed before the end of the response"),
+      ),
+    );
+    this.socket = socket;
     return socket;
   }
+
+  /**
+   * @param {net.Socket} socket
+   * @param {Buffer} chunk
+   * @returns {void}
+   */
+  onData(socket, chunk) {
+    const ex = this.exchange;
+    if (socket !== this.socket || ex === undefined) return;
+    ex.received = true;
+    let data = chunk;
+    while (ex.response === undefined) {
+      const head =
+        ex.head === undefined ? data : Buffer.concat([ex.head, data]);
+      const end = head.indexOf("\r\n\r\n");
+      if (end < 0) {
+        if (head.length > MAX_HEADER_BYTES)
+          return this.fail(
+            socket,
+            new Error(`response headers over ${MAX_HEADER_BYTES} bytes`),
+          );
+        ex.head = head;
+        return;
+      }
+      ex.head = undefined;
+      data = head.subarray(end + 4);
+      const parsed = parseHead(head.toString("latin1", 0, end));
+      if (parsed === undefined)
+        return this.fail(
+          socket,
+          new Error("the API's response is not HTTP/1.1"),
+        );
+      // An interim response (100 Continue): the real one follows.
+      if (parsed.status >= 100 && parsed.status < 200) continue;
+      ex.response = {
+        status: parsed.status,
+        headers: parsed.headers,
+        body: EMPTY,
+        arrived: Date.now(),
+      };
+      ex.length = parsed.length;
+    }
+    if (ex.length >= 0) {
+      // The whole body in this packet, as for most events: no copy.
+      if (ex.got === 0 && data.length >= ex.length)
+        return this.done(
+          socket,
+          ex,
+          ex.length === 0 ? EMPTY : data.subarray(0, ex.length),
+        );
+      const body = (ex.chunk ??= Buffer.allocUnsafe(ex.length));
+      const n = Math.min(data.length, ex.length - ex.got);
+      data.copy(body, ex.got, 0, n);
+      ex.got += n;
+      if (ex.got === ex.length) this.done(socket, ex, body);
+      return;
+    }
+    if (ex.length === UNTIL_CLOSE) {
+      ex.chunks.push(data);
+      return;
+    }
+    const body = dechunk(ex, data);
+    if (body instanceof Error) this.fail(socket, body);
+    else if (body !== undefined) this.done(socket, ex, body);
+  }
+
+  /**
+   * @param {net.Socket} socket
+   * @param {Exchange} ex
+   * @param {Buffer} body
+   * @returns {void}
+   */
+  done(socket, ex, body) {
+    const res = /** @type {ApiResponse} */ (ex.response);
+    res.body = body;
+    this.exchange = undefined;
+    const connection = res.headers.connection;
+    if (
+      ex.length === UNTIL_CLOSE ||
+      (connection !== undefined && /close/i.test(connection))
+    ) {
+      this.socket = undefined;
+      socket.destroy();
+    } else {
+      socket.unref();
+    }
+    ex.resolve(res);
+  }
+
+  /**
+   * @param {net.Socket} socket
+   * @returns {void}
+   */
+  onEnd(socket) {
+    const ex = this.exchange;
+    if (
+      socket === this.socket &&
+      ex?.length === UNTIL_CLOSE &&
+      ex.response !== undefined
+    )
+      this.done(socket, ex, Buffer.concat(ex.chunks));
+  }
+
+  /**
+   * The connection failed or closed: the request out, if any, is retried once or rejected.
+   * @param {net.Socket} socket
+   * @param {Error} err
+   * @returns {void}
+   */
+  fail(socket, err) {
+    if (socket !== this.socket) return;
+    this.socket = undefined;
+    socket.destroy();
+    const ex = this.exchange;
+    if (ex === undefined) return;
+    this.exchange = undefined;
+    if (ex.reused && !ex.received && !ex.retried) {
+      ex.retried = true;
+      this.send(ex);
+    } else {
+      ex.reject(err);
+    }
+  }
+}
+
+/** A body framed by the end of the connection (no length, not chunked). */
+const UNTIL_CLOSE = -2;
+/** A chunked body. */
+const CHUNKED = -1;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The status, headers (lower-case names; repeated ones joined with ", ") and body framing of a
+ * response head, or undefined when it is not HTTP/1.x.
+ * @param {string} text the head without its final blank line
+ * @returns {ResponseHead | undefined}
+ */
+function parseHead(text) {
+  const lines = text.split("\r\n");
+  const m = /^HTTP\/1\.[01] (\d{3})/.exec(/** @type {string} */ (lines[0]));
+  if (m === null) return undefined;
+  const status = Number(m[1]);
+  /** @type {Record<string, string>} */
+  const headers = {};
+  for (let i = 1; i < lines.length; i++) {
+    const line = /** @type {string} */ (lines[i]);
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    const seen = headers[name];
+    headers[name] = seen === undefined ? value : `${seen}, ${value}`;
+  }
+  const te = headers["transfer-encoding"];
+  const cl = headers["content-length"];
+  let length = UNTIL_CLOSE;
+  if (te !== undefined && /chunked/i.test(te)) length = CHUNKED;
+  else if (cl !== undefined && /^\d+$/.test(cl)) length = Number(cl);
+  else if (status === 204 || status === 304) length = 0;
+  return { status, headers, length };
+}
+
+/** Where dechunk is in a chunked body. */
+const CHUNK_SIZE = 0;
+const CHUNK_DATA = 1;
+const CHUNK_END = 2;
+const CHUNK_TRAILER = 3;
+
+/**
+ * Feeds bytes of a chunked body: the body once its last chunk and trailers are in, undefined
+ * before that, an Error when it is malformed.
+ * @param {Exchange} ex
+ * @param {Buffer} data
+ * @returns {Buffer | Error | undefined}
+ */
+function dechunk(ex, data) {
+  let i = 0;
+  while (i < data.length) {
+    if (ex.state === CHUNK_DATA) {
+      const n = Math.min(ex.remaining, data.length - i);
+      ex.chunks.push(data.subarray(i, i + n));
+      ex.remaining -= n;
+      i += n;
+      if (ex.remaining === 0) ex.state = CHUNK_END;
+      continue;
+    }
+    // A line: a chunk's size, the line break after its data, or a trailer.
+    const nl = data.indexOf(10, i);
+    const end = nl < 0 ? data.length : nl + 1;
+    ex.line += data.toString("latin1", i, end);
+    i = end;
+    if (nl < 0) {
+      if (ex.line.length > 4096) return new Error("a malformed chunked body");
+      continue;
+    }
+    const line = ex.line.replace(/\r?\n$/, "");
+    ex.line = "";
+    if (ex.state === CHUNK_END) {
+      if (line !== "") return new Error("a malformed chunked body");
+      ex.state = CHUNK_SIZE;
+    } else if (ex.state === CHUNK_SIZE) {
+      const size = /^[0-9a-fA-F]+/.exec(line);
+      if (size === null) return new Error("a malformed chunked body");
+      ex.remaining = Number.parseInt(size[0], 16);
+      ex.state = ex.remaining === 0 ? CHUNK_TRAILER : CHUNK_DATA;
+    } else if (line === "") {
+      return Buffer.concat(ex.chunks);
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -380,15 +703,7 @@ class Runtime {
   constructor(host, port) {
     this.host = host;
     this.port = port;
-    // Headers as a flat list skip node's per-request header bookkeeping; then node adds no Host.
-    const hostHeader = host.includes(":")
-      ? `[${host}]:${port}`
-      : `${host}:${port}`;
-    /** @type {readonly string[]} */
-    this.getHeaders = ["host", hostHeader];
-    /** @type {readonly string[]} */
-    this.postHeaders = ["host", hostHeader, "content-type", "application/json"];
-    this.agent = new ApiAgent({ keepAlive: true, maxSockets: 1 });
+    this.api = new ApiConnection(host, port);
     /**
      * The handler, or why it could not be loaded. It loads once the first GET is on its way
      * (setImmediate runs after the loop's first round), so that it does not delay the GET.
@@ -418,75 +733,6 @@ class Runtime {
   }
 
   /**
-   * One request to the API on the keep-alive connection. A kept connection that fails before any
-   * response arrived (the API closed it while it was idle, so it did not take the request) is
-   * replaced by a new one, once; any other failure is the caller's: a failed GET backs off, a
-   * failed POST is logged.
-   * @param {string} method
-   * @param {string} path
-   * @param {Buffer} [body]
-   * @param {boolean} [retried] whether this is the one retry
-   * @returns {Promise<ApiResponse>}
-   */
-  request(method, path, body, retried = false) {
-    return new Promise((resolve, reject) => {
-      let responded = false;
-      const req = http.request(
-        {
-          agent: this.agent,
-          host: this.host,
-          port: this.port,
-          method,
-          path,
-          maxHeaderSize: MAX_HEADER_BYTES,
-          headers:
-            body === undefined
-              ? this.getHeaders
-              : [...this.postHeaders, "content-length", String(body.length)],
-        },
-        (res) => {
-          responded = true;
-          const arrived = Date.now();
-          /** @type {Buffer[]} */
-          const chunks = [];
-          let size = 0;
-          res.on("data", (/** @type {Buffer} */ chunk) => {
-            chunks.push(chunk);
-            size += chunk.length;
-          });
-          res.on("end", () => {
-            const data =
-              chunks.length === 1
-                ? /** @type {Buffer} */ (chunks[0])
-                : Buffer.concat(chunks, size);
-            resolve({
-              status: res.statusCode ?? 0,
-              message: res,
-              body: data,
-              arrived,
-            });
-          });
-          res.on("error", reject);
-          res.on("close", () => {
-            if (!res.complete)
-              reject(
-                new Error(
-                  "the connection closed before the end of the response",
-                ),
-              );
-          });
-        },
-      );
-      req.on("error", (err) => {
-        if (req.reusedSocket && !responded && !retried)
-          resolve(this.request(method, path, body, true));
-        else reject(err);
-      });
-      req.end(body);
-    });
-  }
-
-  /**
    * Posts a result; a failure is logged, never thrown.
    * @param {Endpoint} endpoint
    * @param {Invocation} inv
@@ -495,7 +741,7 @@ class Runtime {
    */
   async post(endpoint, inv, body) {
     try {
-      const res = await this.request(
+      const res = await this.api.request(
         endpoint.method,
         endpoint.prefix + inv.segment + endpoint.suffix,
         body,
@@ -533,10 +779,10 @@ class Runtime {
       /** @type {string} */
       let raw;
       try {
-        res = await this.request(NEXT.method, NEXT.path);
+        res = await this.api.request(NEXT.method, NEXT.path);
         if (res.status < 200 || res.status > 299)
           throw new Error(`status ${res.status}`);
-        raw = header(res.message.headers, REQUEST_ID_HEADER);
+        raw = header(res.headers, REQUEST_ID_HEADER);
         if (raw === "")
           throw new Error(`no ${REQUEST_ID_NAME} header; skipped the event`);
       } catch (err) {
@@ -569,7 +815,7 @@ class Runtime {
    * @returns {Promise<void>}
    */
   async serve(inv, res) {
-    const h = res.message.headers;
+    const h = res.headers;
     const context = new Context({
       requestId: inv.id,
       accessKey: header(h, "x-cff-access-key"),
