@@ -169,9 +169,11 @@ export class Emulator {
     if (instance !== this.instance) return;
     const expected = this.expectedExit || this.stopping;
     this.api.note({ type: "exit", code: info.code, signal: info.signal, expected });
-    if (this.stopping || (this.expectedExit && !this.restartAfterKill)) return;
+    if (this.stopping) return;
     const how = info.error ?? (info.signal ? `was killed by ${info.signal}` : `exited with status ${info.code}`);
+    // An exit asked for (terminate) still loses what was in flight: say so now, not at the timeout.
     for (const id of this.api.inFlightIds) this.api.abandon(id, "crash", `the bootstrap ${how} before answering`);
+    if (this.expectedExit && !this.restartAfterKill) return;
     if (!expected) this.options.onLifecycle?.(`the bootstrap ${how}`);
     const lived = performance.now() - instance.startedAt;
     this.quickExits = expected ? 0 : lived < QUICK_MS ? this.quickExits + 1 : 0;
