@@ -318,7 +318,8 @@ fg_ws=" $fg_tab$fg_cr$fg_nl"
 
 # fg_small_event sets fg_j to stdin when stdin is the event file, unread, and small (the size
 # that curl reported, fg_event_size from bootstrap, at most 1 KiB) and printable ASCII or JSON
-# whitespace; then the shell handles it without starting a process. Else it fails, stdin unread.
+# whitespace; then the shell handles it without starting a process. Else it fails, stdin unread
+# (or opened again).
 fg_small_event() {
 	if [ "${fg_event_size:-99999}" -gt 1024 ] || [ -z "${FG_EVENT_FILE-}" ]; then
 		return 1
@@ -337,11 +338,14 @@ fg_small_event() {
 		fg_j=$fg_j$fg_line$fg_nl
 	done
 	fg_j=$fg_j$fg_line
-	# A NUL byte (the shell drops it) or characters counted in a multibyte locale: awk's.
+	# A NUL byte (the shell drops it), characters counted in a multibyte locale, or any other
+	# byte: awk's, on stdin opened again.
 	case $fg_j in
-	*[!' '-~"$fg_ws"]*) return 1 ;;
+	*[!' '-~"$fg_ws"]*) ;;
+	*) [ "${#fg_j}" -ne "$fg_event_size" ] || return 0 ;;
 	esac
-	[ "${#fg_j}" -eq "$fg_event_size" ]
+	exec <"$FG_EVENT_FILE"
+	return 1
 }
 
 # fg_json_scan KEY checks the JSON text in fg_j token by token, in the shell (quadratic: small
