@@ -18,6 +18,7 @@
 # FG_SECURITY_TOKEN (X-CFF-Security-Token; a secret: never print it),
 # FG_DEADLINE_MS (milliseconds since the epoch; `fg_remaining_ms` prints the time left),
 # and the function's settings: RUNTIME_PROJECT_ID RUNTIME_FUNC_NAME RUNTIME_FUNC_VERSION RUNTIME_PACKAGE RUNTIME_HANDLER RUNTIME_TIMEOUT RUNTIME_USERDATA RUNTIME_CPU RUNTIME_MEMORY RUNTIME_CODE_ROOT FG_LOG_FORMAT.
+# A function named shutdown, if you define one here, runs once when the instance is stopped.
 
 # handler answers an API Gateway request with JSON that describes it: its method, path, query
 # string parameters and body (as text); any other JSON event with its text, in a response API
