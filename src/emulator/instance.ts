@@ -39,8 +39,21 @@ export class Instance {
     });
     const { onOutput } = options;
     if (onOutput) {
-      this.child.stdout!.on("data", (c: Buffer) => onOutput("stdout", c));
-      this.child.stderr!.on("data", (c: Buffer) => onOutput("stderr", c));
+      for (const stream of ["stdout", "stderr"] as const) {
+        // Chunks handed on end between UTF-8 characters, so that a reader decoding each one
+        // alone (emulate writes them to its stderr) never splits a character in two.
+        let held: Buffer = Buffer.alloc(0);
+        const pipe = this.child[stream]!;
+        pipe.on("data", (c: Buffer) => {
+          const data = held.length > 0 ? Buffer.concat([held, c]) : c;
+          const cut = wholeCharacters(data);
+          held = data.subarray(cut);
+          if (cut > 0) onOutput(stream, data.subarray(0, cut));
+        });
+        pipe.on("end", () => {
+          if (held.length > 0) onOutput(stream, held);
+        });
+      }
     } else {
       this.child.stdout!.resume();
       this.child.stderr!.resume();
@@ -140,4 +153,16 @@ export function rssKiB(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** How many leading bytes of `b` end on a UTF-8 character boundary (an unfinished sequence at the end is left out). */
+export function wholeCharacters(b: Buffer): number {
+  // A sequence is at most 4 bytes: look at the last 3 for the lead byte of an unfinished one.
+  for (let back = 1; back <= Math.min(3, b.length); back++) {
+    const byte = b[b.length - back]!;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const need = byte >= 0xf8 ? 1 : byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return need > back ? b.length - back : b.length;
+  }
+  return b.length;
 }

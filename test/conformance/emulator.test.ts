@@ -5,7 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { RuntimeApi } from "../../src/emulator/api.js";
 import { emulate, EXIT_INVOCATION_FAILED, type Io } from "../../src/emulator/emulate.js";
 import { Emulator } from "../../src/emulator/emulator.js";
-import { groupMembers } from "../../src/emulator/instance.js";
+import { groupMembers, wholeCharacters } from "../../src/emulator/instance.js";
 import { Pool } from "../../src/emulator/pool.js";
 import { normalize } from "../../src/emulator/transcript.js";
 import { UserError } from "../../src/errors.js";
@@ -161,6 +161,14 @@ describe("runtime API: protocol mistakes get a clear 4xx", () => {
 });
 
 describe("emulator: process supervision", () => {
+  it("hands output on in whole UTF-8 characters", () => {
+    const text = Buffer.from("aü€😀");
+    // Every cut of the bytes: the whole characters before the cut, the rest held back.
+    const cuts = Array.from({ length: text.length + 1 }, (_, n) => wholeCharacters(text.subarray(0, n)));
+    expect(cuts).toEqual([0, 1, 1, 3, 3, 3, 6, 6, 6, 6, 10]);
+    expect(wholeCharacters(Buffer.from([0xff, 0x80]))).toBe(2);
+  });
+
   it("enforces the timeout: reports it, kills the bootstrap and restarts it", async () => {
     const { emu } = emulator({ timeoutMs: 500 });
     await emu.start();
