@@ -16,6 +16,10 @@ import (
 // through as is). An event that is not JSON, or does not fit In, and an Out that cannot be
 // encoded, are reported as errors of type ErrorTypeHandler.
 func StartJSON[In, Out any](handler func(ctx context.Context, in In) (Out, error)) {
+	// One buffer for every result: the loop posts each before it asks for the next invocation.
+	out := &jsonBuffer{}
+	out.enc = json.NewEncoder(&out.buf)
+	out.enc.SetEscapeHTML(false)
 	Start(func(ctx context.Context, event []byte) ([]byte, error) {
 		var in In
 		if err := json.Unmarshal(event, &in); err != nil {
@@ -25,15 +29,21 @@ func StartJSON[In, Out any](handler func(ctx context.Context, in In) (Out, error
 			}
 			return nil, fmt.Errorf("the event does not match the handler's input type: %w", err)
 		}
-		out, err := handler(ctx, in)
+		result, err := handler(ctx, in)
 		if err != nil {
 			return nil, err
 		}
-		return encodeJSON(out)
+		return out.encode(result)
 	})
 }
 
-func encodeJSON(v any) ([]byte, error) {
+// jsonBuffer encodes values as compact JSON without HTML escaping, into a buffer it reuses.
+type jsonBuffer struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+func (b *jsonBuffer) encode(v any) ([]byte, error) {
 	if raw, ok := v.(json.RawMessage); ok {
 		if len(raw) == 0 {
 			return []byte("null"), nil
@@ -43,11 +53,20 @@ func encodeJSON(v any) ([]byte, error) {
 		}
 		return raw, nil
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b.buf.Reset()
+	if b.buf.Cap() > 64<<10 {
+		b.buf = bytes.Buffer{} // a big result's buffer is not kept for the small ones
+	}
+	if err := b.enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("the handler's result cannot be serialised as JSON: %w", err)
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return bytes.TrimSuffix(b.buf.Bytes(), []byte("\n")), nil
+}
+
+// encodeJSON encodes v as encode does, into a buffer of its own.
+func encodeJSON(v any) ([]byte, error) {
+	b := &jsonBuffer{}
+	b.enc = json.NewEncoder(&b.buf)
+	b.enc.SetEscapeHTML(false)
+	return b.encode(v)
 }
