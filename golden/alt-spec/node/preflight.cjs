@@ -17,3 +17,68 @@ if (major < MIN_MAJOR) {
   process.stderr.write(line + "\n");
   process.exit(127);
 }
+
+// The first GET goes out now, before node loads runtime.mjs and the modules it imports (tens of
+// ms): runtime.mjs takes this connection over, with whatever has arrived on it. Only when node
+// runs runtime.mjs beside this file (a process the handler forks inherits the --require).
+/**
+ * The first GET's connection and what arrived on it, for runtime.mjs.
+ * @typedef {object} EarlyGet
+ * @property {string} path
+ * @property {import("net").Socket | null} socket
+ * @property {Buffer[]} chunks
+ * @property {Error | null} error
+ * @property {boolean} ended
+ * @property {boolean} closed
+ */
+var fs = require("fs");
+var path = require("path");
+var address = process.env["RUNTIME_API_ADDR"];
+var main = process.argv[1];
+var url = null;
+try {
+  url =
+    address &&
+    main &&
+    fs.realpathSync(main) === path.join(__dirname, "runtime.mjs")
+      ? new URL("http://" + address)
+      : null;
+} catch (err) {
+  // runtime.mjs reports a bad address
+}
+if (url !== null) {
+  var host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  var port = Number(url.port || 80);
+  var hostHeader =
+    host.indexOf(":") >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+  /** @type {EarlyGet} */
+  var early = {
+    path: "/v2/custom-runtime/invocation/next",
+    socket: null,
+    chunks: [],
+    error: null,
+    ended: false,
+    closed: false,
+  };
+  var socket = require("net").connect({ host: host, port: port });
+  socket.setNoDelay(true);
+  socket.on("data", function (chunk) {
+    early.chunks.push(chunk);
+  });
+  socket.on("error", function (err) {
+    early.error = err;
+  });
+  socket.on("end", function () {
+    early.ended = true;
+  });
+  socket.on("close", function () {
+    early.closed = true;
+  });
+  var request = "GET" + " " + early.path + " HTTP/1.1\r\nHost: " + hostHeader;
+  socket.write(request + "\r\n\r\n");
+  early.socket = socket;
+  Object.defineProperty(process, Symbol.for("fg-bootgen.first-get"), {
+    value: early,
+    configurable: true,
+  });
+}

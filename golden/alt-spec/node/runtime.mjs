@@ -191,6 +191,17 @@ export function onShutdown(hook) {
  */
 
 /**
+ * The first GET, sent by preflight.cjs before this module loaded, and what arrived on it.
+ * @typedef {object} EarlyGet
+ * @property {string} path
+ * @property {net.Socket} socket
+ * @property {Buffer[]} chunks
+ * @property {Error | null} error
+ * @property {boolean} ended
+ * @property {boolean} closed
+ */
+
+/**
  * One request on the API connection, and its response as far as it has arrived.
  * @typedef {object} Exchange
  * @property {string} method
@@ -420,8 +431,37 @@ class ApiConnection {
         remaining: 0,
         line: "",
       };
-      this.send(ex);
+      if (!this.adopt(ex)) this.send(ex);
     });
+  }
+
+  /**
+   * Takes over the connection on which preflight.cjs sent the first GET, for that GET, with what
+   * has arrived on it so far.
+   * @param {Exchange} ex
+   * @returns {boolean} whether there was one
+   */
+  adopt(ex) {
+    const early = /** @type {EarlyGet | undefined} */ (
+      Reflect.get(process, FIRST_GET)
+    );
+    if (early === undefined || ex.body !== undefined || early.path !== ex.path)
+      return false;
+    Reflect.deleteProperty(process, FIRST_GET);
+    const { socket } = early;
+    for (const event of ["data", "error", "end", "close"])
+      socket.removeAllListeners(event);
+    this.wire(socket);
+    this.exchange = ex;
+    for (const chunk of early.chunks) this.onData(socket, chunk);
+    if (early.ended) this.onEnd(socket);
+    if (early.error !== null) this.fail(socket, early.error);
+    else if (early.closed)
+      this.fail(
+        socket,
+        new Error("the connection closed before the end of the response"),
+      );
+    return true;
   }
 
   /**
@@ -453,15 +493,27 @@ class ApiConnection {
   connect() {
     const socket = net.connect({ host: this.host, port: this.port });
     socket.setNoDelay(true);
-    const onTimeout = () =>
-      socket.destroy(
-        new Error(`connecting timed out after ${CONNECT_TIMEOUT_MS} ms`),
-      );
-    socket.setTimeout(CONNECT_TIMEOUT_MS, onTimeout);
-    socket.once("connect", () => {
-      socket.setTimeout(0);
-      socket.off("timeout", onTimeout);
-    });
+    this.wire(socket);
+    return socket;
+  }
+
+  /**
+   * Listens on a new connection (one that gives up after CONNECT_TIMEOUT_MS while connecting).
+   * @param {net.Socket} socket
+   * @returns {void}
+   */
+  wire(socket) {
+    if (socket.connecting) {
+      const onTimeout = () =>
+        socket.destroy(
+          new Error(`connecting timed out after ${CONNECT_TIMEOUT_MS} ms`),
+        );
+      socket.setTimeout(CONNECT_TIMEOUT_MS, onTimeout);
+      socket.once("connect", () => {
+        socket.setTimeout(0);
+        socket.off("timeout", onTimeout);
+      });
+    }
     socket.on("data", (/** @type {Buffer} */ chunk) =>
       this.onData(socket, chunk),
     );
@@ -474,7 +526,6 @@ class ApiConnection {
       ),
     );
     this.socket = socket;
-    return socket;
   }
 
   /**
@@ -601,6 +652,8 @@ class ApiConnection {
   }
 }
 
+/** Where preflight.cjs leaves the connection of the first GET. */
+const FIRST_GET = Symbol.for("fg-bootgen.first-get");
 /** A body framed by the end of the connection (no length, not chunked). */
 const UNTIL_CLOSE = -2;
 /** A chunked body. */
