@@ -3,17 +3,13 @@
 // every mistake, goes to yargs (src/parser.ts), which decides exactly as it always did: this
 // parser only accepts lines whose meaning yargs leaves in no doubt, and refuses the rest.
 
-/** The options of the generate command (the `$0` command of src/parser.ts), as its handler gets them. */
-export interface GenerateArgs {
-  lang?: string[];
-  out?: string;
-  spec?: string;
-  templates?: string;
-  check: boolean;
-  dryRun: boolean;
-  force: boolean;
-  json: boolean;
-}
+import type { RegenerateOptions } from "./regenerate.js";
+
+/**
+ * The options of the generate command (the `$0` command of src/parser.ts), as its handler gets
+ * them: regenerate's own, with yargs' `lang` for `langs` and no config lookup yet.
+ */
+export type GenerateArgs = Omit<RegenerateOptions, "langs" | "findConfig"> & { lang?: string[] };
 
 export type FastCommand = { kind: "generate"; args: GenerateArgs } | { kind: "help" } | { kind: "version" };
 

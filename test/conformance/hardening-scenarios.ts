@@ -7,7 +7,7 @@ import type { Spec } from "../../src/spec.js";
 import { expectScaffoldEcho } from "./handler-scenarios.js";
 import { ROOT } from "../support/outputs.js";
 import { HANDLER_FILES, SPEC, errorKeysOk, secretValues, type Session, type Variant } from "./harness.js";
-import { waitFor, type Scenario } from "./scenarios.js";
+import { errorOf, waitFor, type Scenario } from "./scenarios.js";
 
 /**
  * The runtime under faults (docs/runtime-contract.md): stack traces, init failures, SIGTERM,
@@ -22,24 +22,17 @@ const HOOK_LINE = "test handler: shutdown hook ran";
 /** The unit the test handler's logbig op repeats: 10 bytes of 1-, 2-, 3- and 4-byte characters. */
 const LOG_UNIT = "ü€😀x";
 
-interface ErrorBody {
-  type: unknown;
-  message: unknown;
-  trace: unknown;
-  raw: string;
-}
+type ErrorBody = ReturnType<typeof errorOf>;
 
 /** An error post of the spec's shape (type, message, then an optional stack trace). */
 function errorBody(r: InvocationResult, session: Session, type: string, s: Spec = spec): ErrorBody {
   expect(r.kind, `expected an error post, got ${r.kind}: ${r.body.toString().slice(0, 300)}\n${session.tail()}`).toBe("error");
-  const raw = r.body.toString("utf8");
-  const parsed = JSON.parse(raw) as Record<string, unknown>;
-  expect(errorKeysOk(Object.keys(parsed), s), `error body keys: ${raw.slice(0, 500)}`).toBe(true);
-  expect(parsed[s.errors.typeField], raw.slice(0, 500)).toBe(type);
-  const message = parsed[s.errors.messageField];
-  expect(typeof message === "string" && message.trim() !== "" && !message.includes("\n"), `a one-line message: ${raw.slice(0, 500)}`).toBe(true);
-  const trace = s.errors.stackTraceField ? parsed[s.errors.stackTraceField] : undefined;
-  return { type: parsed[s.errors.typeField], message, trace, raw };
+  const e = errorOf(r, s);
+  expect(errorKeysOk(e.keys, s), `error body keys: ${e.raw.slice(0, 500)}`).toBe(true);
+  expect(e.type, e.raw.slice(0, 500)).toBe(type);
+  const message = e.message;
+  expect(typeof message === "string" && message.trim() !== "" && !message.includes("\n"), `a one-line message: ${e.raw.slice(0, 500)}`).toBe(true);
+  return e;
 }
 
 /** A stack trace: a non-empty array of non-empty strings, at most the spec's frames, no absolute path of the code. */

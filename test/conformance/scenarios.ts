@@ -28,7 +28,8 @@ const spec = SPEC.default;
 
 const isShell = (v: Variant) => v.lang === "shell";
 
-function errorOf(r: InvocationResult, s: Spec): { type: unknown; message: unknown; keys: string[]; raw: string } {
+/** An error body's parts, by the spec's keys; a body that is not a JSON object has none. */
+export function errorOf(r: InvocationResult, s: Spec): { type: unknown; message: unknown; trace: unknown; keys: string[]; raw: string } {
   const raw = r.body.toString("utf8");
   let parsed: Record<string, unknown> = {};
   try {
@@ -36,7 +37,8 @@ function errorOf(r: InvocationResult, s: Spec): { type: unknown; message: unknow
   } catch {
     // left empty: the assertions below say what is wrong
   }
-  return { type: parsed[s.errors.typeField], message: parsed[s.errors.messageField], keys: Object.keys(parsed), raw };
+  const trace = s.errors.stackTraceField === undefined ? undefined : parsed[s.errors.stackTraceField];
+  return { type: parsed[s.errors.typeField], message: parsed[s.errors.messageField], trace, keys: Object.keys(parsed), raw };
 }
 
 /** An error post of the spec's shape: exactly the two keys, in order, both non-empty strings. */
