@@ -213,6 +213,17 @@ export class RuntimeApi {
     this.queue.length = this.queueHead = 0;
   }
 
+  /**
+   * Forgets the next-invocation GET of a process that has exited. Its socket may not have shown
+   * the close yet, and an event written to it would be lost (then reported as unanswered when
+   * the next process asks): the event must wait in the queue for the new process instead.
+   */
+  dropWaiting(): void {
+    const res = this.waiting;
+    this.waiting = undefined;
+    res?.socket?.destroy();
+  }
+
   /** Adds an entry to the transcript (the emulator's lifecycle events), when recording. */
   note(entry: UntimedEntry): void {
     if (this.record) this.transcript.push({ t: this.now(), ...entry } as TranscriptEntry);

@@ -157,6 +157,7 @@ export class Emulator {
 
   private spawn(): void {
     const { spec, dir, command, env, onOutput } = this.options;
+    this.api.dropWaiting();
     const instance = new Instance({ cwd: dir, command, env: { ...env, [spec.apiAddressEnv]: this.addr }, onOutput });
     this.instance = instance;
     this.expectedExit = false;
@@ -167,6 +168,7 @@ export class Emulator {
 
   private onExit(instance: Instance, info: ExitInfo): void {
     if (instance !== this.instance) return;
+    this.api.dropWaiting();
     const expected = this.expectedExit || this.stopping;
     this.api.note({ type: "exit", code: info.code, signal: info.signal, expected });
     if (this.stopping) return;
