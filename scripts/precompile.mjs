@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 import { DEFAULT_SPEC_PATH, TEMPLATES_DIR } from "../dist/paths.js";
-import { sha1 } from "../dist/precompiled.js";
+import { sha1, sha256 } from "../dist/hash.js";
 import { parseSpec } from "../dist/spec.js";
 import { COMPILE_OPTIONS } from "../dist/render.js";
 import { generate } from "../dist/generate.js";
@@ -48,9 +48,12 @@ for (const target of Object.values(TARGETS)) {
   const { files: generated } = await generate(tableSpec, target);
   target.files.forEach((file, i) => {
     const key = `${target.lang}/${file.template}`;
-    files[key] = { sha1: sha1(readFileSync(`${TEMPLATES_DIR}${key}`, "utf8")), contents: generated[i].contents };
+    const source = readFileSync(`${TEMPLATES_DIR}${key}`);
+    const { contents } = generated[i];
+    files[key] = { sha1: sha1(source.toString("utf8")), size: source.length, contents, sha256: sha256(contents) };
   });
 }
-const body = { spec: { sha1: sha1(specText), value: tableSpec }, files };
+const spec256 = sha256(JSON.stringify(tableSpec));
+const body = { spec: { sha1: sha1(specText), size: Buffer.byteLength(specText), value: tableSpec, sha256: spec256 }, files };
 const build = createHash("sha1").update(JSON.stringify(body)).update(readFileSync(out)).digest("hex");
 writeFileSync(fileURLToPath(new URL("../dist/rendered.generated.json", import.meta.url)), JSON.stringify({ build, ...body }));

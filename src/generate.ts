@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TEMPLATES_DIR } from "./paths.js";
-import { renderedFiles, sha1 } from "./precompiled.js";
+import { renderedFiles, unchangedSinceBuild } from "./precompiled.js";
 import type { Spec } from "./spec.js";
 import type { Owner, Target } from "./target.js";
 
@@ -13,6 +12,8 @@ export interface GeneratedFile {
   contents: string;
   owner: Owner;
   executable: boolean;
+  /** The SHA-256 of the contents, when the build computed it (the manifest records it). */
+  sha256?: string;
 }
 
 /** Renders every file of one target in memory; nothing touches the disk here. */
@@ -44,7 +45,7 @@ export async function generate(
 /**
  * The files the build rendered for the embedded spec, when they are surely what rendering would
  * give: the spec is the build's own (the very object loadSpecFast returned from its table), every
- * template's source is unchanged (by its hash), and the code running is the code that rendered
+ * template's source is unchanged (src/precompiled.ts), and the code running is the code that rendered
  * them (the bundle of the same build). Otherwise undefined, and generate renders.
  */
 function builtFiles(spec: Spec, target: Target): GeneratedFile[] | undefined {
@@ -53,8 +54,8 @@ function builtFiles(spec: Spec, target: Target): GeneratedFile[] | undefined {
   const files: GeneratedFile[] = [];
   for (const file of target.files) {
     const entry = table.files[`${target.lang}/${file.template}`];
-    if (!entry || entry.sha1 !== sha1(readFileSync(join(TEMPLATES_DIR, target.lang, file.template), "utf8"))) return undefined;
-    files.push({ path: file.path, contents: entry.contents, owner: file.owner, executable: file.executable ?? false });
+    if (!entry || !unchangedSinceBuild(join(TEMPLATES_DIR, target.lang, file.template), entry)) return undefined;
+    files.push({ path: file.path, contents: entry.contents, owner: file.owner, executable: file.executable ?? false, sha256: entry.sha256 });
   }
   return files;
 }

@@ -1,15 +1,11 @@
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "./errors.js";
 import type { GeneratedFile } from "./generate.js";
+import { sha256 } from "./hash.js";
 
 /** The file in each output folder that records what fg-bootgen wrote there, and who owns it. */
 export const MANIFEST = ".fg-bootgen.json";
-
-export function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
 
 export interface Manifest {
   generator: "fg-bootgen";
@@ -74,7 +70,7 @@ export function buildManifest(opts: {
   const files: Manifest["files"] = {};
   // Code-unit order, not localeCompare: the manifest must not depend on the machine's locale.
   for (const f of [...opts.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    files[f.path] = { owner: f.owner, sha256: sha256(f.contents) };
+    files[f.path] = { owner: f.owner, sha256: f.sha256 ?? sha256(f.contents) };
   }
   return {
     generator: "fg-bootgen",

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GeneratedFile } from "./generate.js";
-import { MANIFEST, sha256, type Manifest } from "./manifest.js";
+import { sha256 } from "./hash.js";
+import { MANIFEST, type Manifest } from "./manifest.js";
 
 /**
  * What regeneration does to one path:

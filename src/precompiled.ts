@@ -1,8 +1,10 @@
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, statSync } from "node:fs";
 import type Handlebars from "handlebars";
+import { sha1, sha256 } from "./hash.js";
 import { DEFAULT_SPEC_PATH } from "./paths.js";
 import type { Spec } from "./spec.js";
+
+export { sha1 };
 
 /**
  * The build (scripts/precompile.mjs) validates the embedded spec and precompiles the built-in
@@ -18,10 +20,6 @@ export interface Precompiled {
   formatted?: Record<string, string>; // absent in a table built before this field existed
 }
 
-export function sha1(text: string): string {
-  return createHash("sha1").update(text).digest("hex");
-}
-
 let table: Promise<Precompiled | undefined> | undefined;
 
 /** The build's table, or undefined when dist/ was built by tsc alone. */
@@ -34,42 +32,82 @@ export function precompiled(): Promise<Precompiled | undefined> {
   return table;
 }
 
+/** What the build read of one of its inputs (a template, the spec): enough to tell it unchanged. */
+export interface BuildInput {
+  sha1: string;
+  /** In bytes. */
+  size: number;
+}
+
 /**
  * The build's output for the embedded spec (scripts/precompile.mjs): the validated spec and every
- * built-in template's generated file, with the hash of the template's source. Plain JSON, so a
- * default run reads one file instead of loading the table's code, and needs no Handlebars.
+ * built-in template's generated file, with what the build read of the template's source and the
+ * file's SHA-256 for the manifest. Plain JSON, so a default run reads one file instead of loading
+ * the table's code, and needs no Handlebars and no node:crypto.
  */
 export interface Rendered {
   /** Which build rendered it: only the bundle of the same build serves the files (src/generate.ts). */
   build: string;
-  spec: { sha1: string; value: Spec };
-  /** By `<lang>/<template>`: the template's hash and the file's contents, formatted. */
-  files: Record<string, { sha1: string; contents: string }>;
+  /** The spec, and the SHA-256 of its JSON, which the manifests record. */
+  spec: BuildInput & { value: Spec; sha256: string };
+  /** By `<lang>/<template>`: the template as the build read it, and the file, formatted. */
+  files: Record<string, BuildInput & { contents: string; sha256: string }>;
 }
 
-let rendered: Rendered | null | undefined;
+let rendered: { table: Rendered; builtAt: number } | null | undefined;
 
 /** The build's rendered files, or undefined when dist/ was built by tsc alone. */
 export function renderedFiles(): Rendered | undefined {
   if (rendered === undefined) {
     try {
-      rendered = JSON.parse(readFileSync(new URL("./rendered.generated.json", import.meta.url), "utf8")) as Rendered;
+      const fd = openSync(new URL("./rendered.generated.json", import.meta.url), "r");
+      try {
+        const builtAt = fstatSync(fd).mtimeMs;
+        rendered = { table: JSON.parse(readFileSync(fd, "utf8")) as Rendered, builtAt };
+      } finally {
+        closeSync(fd);
+      }
     } catch {
       rendered = null;
     }
   }
-  return rendered ?? undefined;
+  return rendered?.table;
+}
+
+/**
+ * Whether a build input on disk still holds what the build read. Its size must match; then a file
+ * last modified no later than the build's output is the one the build read (an edit sets the time
+ * to now; an npm install gives every file of the package the same time), and any other is
+ * compared by its hash. So a default run stats the templates instead of reading and hashing them.
+ */
+export function unchangedSinceBuild(path: string, input: BuildInput): boolean {
+  const builtAt = rendered?.builtAt;
+  let size: number;
+  let mtimeMs: number;
+  try {
+    ({ size, mtimeMs } = statSync(path));
+  } catch {
+    return false;
+  }
+  if (size !== input.size) return false;
+  if (builtAt !== undefined && mtimeMs <= builtAt) return true;
+  return sha1(readFileSync(path, "utf8")) === input.sha1;
+}
+
+/** The SHA-256 of the validated spec's JSON, which manifests record (reformatting a spec changes nothing). */
+export function specSha256(spec: Spec): string {
+  const table = renderedFiles();
+  return table && spec === table.spec.value ? table.spec.sha256 : sha256(JSON.stringify(spec));
 }
 
 /** A spec from a file, or the embedded one; validated unless it is the unchanged embedded spec. */
 export async function loadSpecFast(file?: string): Promise<Spec> {
   if (file === undefined) {
-    const hash = sha1(readFileSync(DEFAULT_SPEC_PATH, "utf8"));
     // The very object of the rendered table, by which src/generate.ts knows the embedded spec.
     const fast = renderedFiles();
-    if (fast && fast.spec.sha1 === hash) return fast.spec.value;
+    if (fast && unchangedSinceBuild(DEFAULT_SPEC_PATH, fast.spec)) return fast.spec.value;
     const pre = await precompiled();
-    if (pre && pre.spec.sha1 === hash) return pre.spec.value;
+    if (pre && pre.spec.sha1 === sha1(readFileSync(DEFAULT_SPEC_PATH, "utf8"))) return pre.spec.value;
   }
   // zod and yaml load only here: a run on the embedded spec never needs them.
   const { loadSpec } = await import("./spec.js");

@@ -2,10 +2,10 @@ import { join, resolve } from "node:path";
 import type { Config } from "./config.js";
 import { EXIT_OK, EXIT_OUT_OF_DATE, UserError } from "./errors.js";
 import { generate } from "./generate.js";
-import { MANIFEST, buildManifest, manifestChanged, readManifest, serializeManifest, sha256 } from "./manifest.js";
+import { MANIFEST, buildManifest, manifestChanged, readManifest, serializeManifest } from "./manifest.js";
 import { changes, conflicts, planFolder, type Step } from "./plan.js";
 import { planLines, summary, toJson, unifiedDiff, useColour } from "./report.js";
-import { loadSpecFast } from "./precompiled.js";
+import { loadSpecFast, specSha256 } from "./precompiled.js";
 import type { Spec } from "./spec.js";
 import { LANGS, TARGETS } from "./targets/index.js";
 import type { Target } from "./target.js";
@@ -33,8 +33,7 @@ function specLoader() {
     let hit = cache.get(key);
     if (!hit) {
       const spec = await loadSpecFast(file);
-      // Hash the validated spec, not its text: reformatting a spec changes nothing.
-      hit = { spec, hash: sha256(JSON.stringify(spec)) };
+      hit = { spec, hash: specSha256(spec) };
       cache.set(key, hit);
     }
     return hit;

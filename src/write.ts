@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { dirname, join } from "node:path";
 // Synchronous calls, in the same order as awaited ones: a CLI has nothing to do meanwhile, and
 // each call spares a round trip through the thread pool.
@@ -29,14 +28,19 @@ export async function applyPlan(dir: string, steps: Step[]): Promise<void> {
     .filter((s) => s.action === "create" || s.action === "update")
     .map((s) => ({ path: s.path, text: s.next ?? "", mode: s.executable ? 0o755 : 0o644 }));
   const staged: { tmp: string; dest: string }[] = [];
-  const suffix = `.fg-bootgen-${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
+  // Unique to this run (no random bytes: node:crypto costs more to load than the whole write);
+  // "wx" refuses to reuse a name that exists all the same, rather than writing into another's file.
+  const suffix = `.fg-bootgen-${process.pid}-${Date.now().toString(36)}.tmp`;
+  const made = new Set<string>();
   try {
     for (const w of writes) {
       const dest = join(dir, w.path);
-      mkdirSync(dirname(dest), { recursive: true });
+      const parent = dirname(dest);
+      if (!made.has(parent)) mkdirSync(parent, { recursive: true });
+      made.add(parent);
       const tmp = dest + suffix;
+      writeFileSync(tmp, w.text, { flag: "wx" });
       staged.push({ tmp, dest });
-      writeFileSync(tmp, w.text);
       // Set explicitly: the umask must not decide the modes that the package ships.
       chmodSync(tmp, w.mode);
     }

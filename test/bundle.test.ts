@@ -70,6 +70,24 @@ describe("the bundle", () => {
     expect(readFileSync(join(out, "fgruntime/runtime.go"), "utf8")).toBe(readFileSync(join(plain, "fgruntime/runtime.go"), "utf8"));
   });
 
+  it("renders afresh a template or spec edited after the build to the same size", () => {
+    // The build's size and time say unchanged at a glance; an edit after the build is newer than
+    // the build's output, and then the hash decides.
+    const pkg = fresh();
+    for (const part of ["dist", "templates", "spec", "package.json"]) cpSync(join(ROOT, part), join(pkg, part), { recursive: true, preserveTimestamps: true });
+    symlinkSync(join(ROOT, "node_modules"), join(pkg, "node_modules"));
+    const template = join(pkg, "templates/go/Makefile.hbs");
+    const text = readFileSync(template, "utf8");
+    writeFileSync(template, text.replace("#", "%"));
+    const spec = join(pkg, "spec/functiongraph.yaml");
+    writeFileSync(spec, readFileSync(spec, "utf8").replace("maxStackFrames: 32", "maxStackFrames: 33"));
+    const out = fresh();
+    const r = run(join(pkg, "dist/fg-bootgen.mjs"), ["--lang", "go", "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(out, "Makefile"), "utf8")).toBe(readFileSync(join(ROOT, "golden/go/Makefile"), "utf8").replace("#", "%"));
+    expect(readFileSync(join(out, "fgruntime/runtime.go"), "utf8")).toContain("const maxStackFrames = 33\n");
+  });
+
   it("prints yargs' own --help, in English and in yargs' other languages", () => {
     for (const env of [{}, { LC_ALL: "C" }, { LC_ALL: "", LANG: "en_GB.UTF-8" }, { LC_ALL: "de_DE.UTF-8" }, { LC_ALL: "pt_BR" }, { LC_ALL: "fr_CA" }]) {
       expect(run(CLI, ["--help"], env)).toEqual(run(TSC_CLI, ["--help"], env));
