@@ -1,5 +1,6 @@
 // The build's last step, after tsc and scripts/precompile.mjs: bundles the CLI into
-// dist/fg-bootgen.mjs and its chunks (dist/fg-bootgen-<hash>.mjs), which package.json "bin" runs.
+// dist/fg-bootgen.mjs, which package.json "bin" runs, its generate path dist/fg-bootgen-generate.mjs,
+// and the chunks of the other commands (dist/fg-bootgen-<hash>.mjs).
 // A run's time is mostly module loading: a few files of our modules and the Handlebars runtime
 // start faster than ~40 modules found one by one in node_modules. The other dependencies stay in
 // node_modules, loaded only by the commands that need them (yargs for the lines src/argv.ts leaves
@@ -32,29 +33,57 @@ const buildId = existsSync(renderedPath) ? JSON.parse(readFileSync(renderedPath,
 /** Bundled from node_modules: what every generating run loads. */
 const INLINE = new Set(["handlebars/runtime.js"]);
 
-// The modules that only some commands run go to chunks of their own, loaded by those commands:
-// dist/fg-bootgen-<hash>.mjs, beside the entry, where the paths relative to a module's URL (the
-// spec, the templates, package.json, the precompiled table) lead to the same places as from dist/.
+// A plain generating run (src/argv.ts's fast path) loads src/run.ts and what it imports: bundled
+// into one file of its own, dist/fg-bootgen-generate.mjs, as each module file costs a run about a
+// millisecond to load. What it loads only for other input (a spec or config of yours: zod and
+// YAML) stays outside, as tsc's modules beside it in dist/, so that bundling in one file does not
+// turn those imports into imports at start.
+const LOADED_BY_PATH = new Set(["spec.ts", "config.ts"]);
+const common = { bundle: true, platform: "node", format: "esm", target: "node20", logLevel: "warning" };
+const dependenciesStay = (b) => b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith("node:") || INLINE.has(args.path) ? undefined : { path: args.path, external: true }));
+const GENERATE = "fg-bootgen-generate.mjs";
+
 for (const f of readdirSync(dist)) if (/^fg-bootgen-\w+\.mjs$/.test(f)) rmSync(dist + f);
 await build({
+  ...common,
+  entryPoints: [`${root}src/run.ts`],
+  outfile: dist + GENERATE,
+  define: { __FG_BUILD__: buildId === undefined ? "undefined" : JSON.stringify(buildId) },
+  plugins: [
+    {
+      name: "generate-path",
+      setup(b) {
+        dependenciesStay(b);
+        b.onResolve({ filter: /^\.\.?\// }, (args) => {
+          const file = args.path.replace(/^.*\//, "").replace(/\.js$/, ".ts");
+          if (!LOADED_BY_PATH.has(file) || !args.resolveDir.endsWith("/src")) return undefined;
+          return { path: `./${file.replace(/\.ts$/, ".js")}`, external: true };
+        });
+      },
+    },
+  ],
+});
+
+// The rest of the CLI: the entry (src/cli.ts) and chunks of their own for the modules that only
+// some commands run (dist/fg-bootgen-<hash>.mjs, beside the entry, where the paths relative to a
+// module's URL (the spec, the templates, package.json, the precompiled table) lead to the same
+// places as from dist/). The entry's generate path is the file above.
+await build({
+  ...common,
   entryPoints: { "fg-bootgen": `${root}src/cli.ts` },
   outdir: dist,
   outExtension: { ".js": ".mjs" },
   chunkNames: "fg-bootgen-[hash]",
   splitting: true,
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
   define: { __FG_HELP__: JSON.stringify(help), __FG_YARGS_LOCALES__: JSON.stringify(locales), __FG_BUILD__: buildId === undefined ? "undefined" : JSON.stringify(buildId) },
   plugins: [
     {
-      name: "dependencies-stay-in-node_modules",
+      name: "entry",
       setup(b) {
-        b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith("node:") || INLINE.has(args.path) ? undefined : { path: args.path, external: true }));
+        dependenciesStay(b);
+        b.onResolve({ filter: /^\.\/run\.js$/ }, (args) => (args.importer.endsWith("/src/cli.ts") ? { path: `./${GENERATE}`, external: true } : undefined));
       },
     },
   ],
-  logLevel: "warning",
 });
 chmodSync(entry, 0o755);

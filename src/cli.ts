@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { fastCommand, helpIsEnglish } from "./argv.js";
-import { EXIT_OK, EXIT_USAGE, UserError } from "./errors.js";
+import { EXIT_OK, EXIT_USAGE, isUserError } from "./errors.js";
 
 // Set by the bundle (scripts/bundle.mjs): yargs' --help text, and the languages yargs has words
 // for. Absent from tsc's dist/cli.js, which asks yargs every time.
@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     if (fast?.kind === "generate") return await (await import("./run.js")).runGenerate(fast.args);
     return await (await import("./parser.js")).parseWithYargs(argv, (j) => (json = j));
   } catch (err) {
-    if (!(err instanceof UserError)) throw err;
+    if (!isUserError(err)) throw err;
     if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: err.message, exitCode: err.exitCode })}\n`);
     process.stderr.write(`fg-bootgen: ${err.message}\n`);
     return err.exitCode;

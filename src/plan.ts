@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GeneratedFile } from "./generate.js";
 import { sha256 } from "./hash.js";
@@ -39,8 +39,10 @@ async function readIfExists(path: string): Promise<string | undefined> {
  */
 export async function planFolder(dir: string, files: GeneratedFile[], old: Manifest | undefined, force: boolean): Promise<Step[]> {
   const steps: Step[] = [];
+  // A new folder has none of the files: no need to fail to read each one (a thrown error apiece).
+  const fresh = old === undefined && !existsSync(dir);
   for (const file of files) {
-    const current = await readIfExists(join(dir, file.path));
+    const current = fresh ? undefined : await readIfExists(join(dir, file.path));
     const base = { path: file.path, owner: file.owner, current, next: file.contents, executable: file.executable };
     const recorded = old?.files[file.path];
     if (current === undefined) steps.push({ ...base, action: "create" });

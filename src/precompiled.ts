@@ -63,7 +63,8 @@ export function renderedFiles(): Rendered | undefined {
       const fd = openSync(new URL("./rendered.generated.json", import.meta.url), "r");
       try {
         const builtAt = fstatSync(fd).mtimeMs;
-        rendered = { table: JSON.parse(readFileSync(fd, "utf8")) as Rendered, builtAt };
+        // The build writes it in ASCII (scripts/precompile.mjs).
+        rendered = { table: JSON.parse(readFileSync(fd, "latin1")) as Rendered, builtAt };
       } finally {
         closeSync(fd);
       }
