@@ -75,7 +75,7 @@ await build({
   outExtension: { ".js": ".mjs" },
   chunkNames: "fg-bootgen-[hash]",
   splitting: true,
-  define: { __FG_HELP__: JSON.stringify(help), __FG_YARGS_LOCALES__: JSON.stringify(locales), __FG_BUILD__: buildId === undefined ? "undefined" : JSON.stringify(buildId) },
+  define: { __FG_HELP__: JSON.stringify(help), __FG_YARGS_LOCALES__: JSON.stringify(locales.join(",")), __FG_BUILD__: buildId === undefined ? "undefined" : JSON.stringify(buildId) },
   plugins: [
     {
       name: "entry",
