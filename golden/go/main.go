@@ -26,14 +26,14 @@ type apigAnswer struct {
 // fgruntime.FromContext(ctx) gives the request ID, headers, the function's settings, the
 // deadline, the user data and a logger. For a handler of JSON values, see fgruntime.StartJSON.
 func handler(_ context.Context, event []byte) ([]byte, error) {
-	apig, err := isAPIGRequest(event)
+	apig, err := events.IsAPIGRequest(event)
 	if err != nil {
 		return nil, errors.New("the event is not valid JSON")
 	}
 	if !apig {
 		resp := events.APIGText(statusOK, string(event))
 		resp.Headers["Content-Type"] = "application/json"
-		return json.Marshal(resp)
+		return resp.AppendJSON(nil), nil
 	}
 	var req events.APIGRequest
 	if err := json.Unmarshal(event, &req); err != nil {
@@ -52,21 +52,7 @@ func handler(_ context.Context, event []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(resp)
-}
-
-// isAPIGRequest tells an API Gateway request by its httpMethod: a JSON object whose
-// httpMethod is a string. It fails only for an event that is not JSON.
-func isAPIGRequest(event []byte) (bool, error) {
-	var head struct {
-		Method *string `json:"httpMethod"`
-	}
-	err := json.Unmarshal(event, &head)
-	var syntax *json.SyntaxError
-	if errors.As(err, &syntax) {
-		return false, err
-	}
-	return err == nil && head.Method != nil, nil
+	return resp.AppendJSON(nil), nil
 }
 
 func main() {

@@ -67,16 +67,39 @@ function goDecoder(t: EventTypeModel, f: EventFieldModel) {
 }
 
 /** Package-level names of the events package besides its types (templates/go/apig.go.hbs, decode.go.hbs). */
-const EVENTS_PACKAGE_NAMES = ["APIGMaxBytes", "APIGJSON", "APIGText", "APIGBinary", "apigResponse", "decodeBase64", "decodeJSON"];
+const EVENTS_PACKAGE_NAMES = [
+  "APIGMaxBytes", "APIGJSON", "APIGText", "APIGBinary", "apigResponse", "appendJSONString", "appendJSONMap", "mayHoldKey", "isASCII", "decodeBase64", "decodeJSON",
+];
+
+/**
+ * The APIG response's fields as its generated AppendJSON writes them (templates/go/apig.go.hbs):
+ * each with the JSON text before its value and its kind. Undefined when a field is of a type it
+ * does not write, or a key would need escaping: the type then has no AppendJSON, and the scaffold
+ * encodes its answers with json.Marshal.
+ */
+function appendJsonFields(t: EventTypeModel) {
+  const fields = t.fields.map((f, i) => ({
+    id: f.id,
+    prefix: `${i === 0 ? "{" : ","}${JSON.stringify(f.key)}:`,
+    isString: f.isString && !f.list && !f.isRef,
+    isInteger: f.isInteger && !f.list && !f.isRef,
+    isBoolean: f.isBoolean && !f.list && !f.isRef,
+    isMap: f.isMap && !f.list && !f.isRef,
+    plainKey: /^[A-Za-z0-9_.-]+$/.test(f.key),
+  }));
+  const written = fields.every((f) => f.plainKey && (f.isString || f.isInteger || f.isBoolean || f.isMap));
+  return written && fields.length > 0 ? fields : undefined;
+}
 
 /** Names a spec could make clash in Go, which would not compile: said as the user's error. */
-function checkNames(types: EventTypeModel[]): void {
-  const taken = new Map(EVENTS_PACKAGE_NAMES.map((n) => [n, "a helper of the events package"]));
+function checkNames(types: EventTypeModel[], request: EventTypeModel, response: string): void {
+  const taken = new Map([...EVENTS_PACKAGE_NAMES, `Is${request.id}`].map((n) => [n, "a helper of the events package"]));
   for (const t of types) {
     const other = taken.get(t.id);
     if (other) throw new UserError(`--spec: event type ${t.name} is ${t.id} in Go, which is already ${other}: rename it`);
     taken.set(t.id, `type ${t.name}`);
     const members = new Set(t.fields.map((f) => f.id));
+    if (t.name === response && members.has("AppendJSON")) throw new UserError(`--spec: ${t.name} has a field that Go spells AppendJSON, the name of a method of the APIG response: rename it`);
     for (const f of t.decoders) {
       const method = `Decode${f.id}`;
       if (members.has(method)) throw new UserError(`--spec: ${t.name} has a field that Go spells ${method}, the name of ${f.key}'s decode helper: rename it`);
@@ -86,7 +109,7 @@ function checkNames(types: EventTypeModel[]): void {
 
 function decorate(model: Model) {
   const apig = model.events.apig;
-  checkNames(model.events.types);
+  checkNames(model.events.types, apig.request, apig.response.name);
   const types = model.events.types.map((t) => ({
     ...t,
     fields: t.fields.map((f) => ({ ...f, goType: goFieldType(f) })),
@@ -105,6 +128,10 @@ function decorate(model: Model) {
       hasBase64Decoders: decoders.some((d) => d.always || d.when),
       /** The APIG request body's helper, for the scaffold. */
       bodyDecoder: body.method,
+      /** The APIG request's method key in lower case, for IsAPIGRequest's look at the event's text. */
+      methodKeyLower: apig.method.key.toLowerCase(),
+      /** The APIG response's fields for its AppendJSON, when it has one. */
+      appendJson: appendJsonFields(types.find((t) => t.name === apig.response.name)!),
     },
   };
 }

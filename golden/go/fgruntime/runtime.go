@@ -33,6 +33,9 @@ const MaxResponseBytes = 6291456
 // ShutdownGrace is how long an invocation in flight may still run after SIGTERM.
 const ShutdownGrace = 2000 * time.Millisecond
 
+// nextPath is where the next invocation's event is fetched from.
+const nextPath = "/v1/runtime/invocation/request"
+
 // maxStackFrames is the most frames a panic's stack trace holds, the innermost.
 const maxStackFrames = 32
 
@@ -173,7 +176,7 @@ func runHook(hook func()) {
 // backs off; failures after that are logged here, and the loop goes on at once.
 func (l *loop) serveOne() error {
 	c := l.conn
-	status, event, err := c.roundTrip("GET", "/v1/runtime/invocation/request", nil)
+	status, event, err := c.roundTrip("GET", target{prefix: nextPath}, nil, true)
 	if err != nil {
 		return fmt.Errorf("next invocation: %w", err)
 	}
@@ -189,7 +192,8 @@ func (l *loop) serveOne() error {
 		l.postError(id, l.initErr, nil)
 		return nil
 	}
-	ic := &Context{RequestID: id, Function: l.function}
+	ctx := &invocationContext{ic: Context{RequestID: id, Function: l.function}}
+	ic := &ctx.ic
 	ic.Deadline = time.Now().Add(time.Duration(l.function.TimeoutSeconds) * time.Second)
 	ic.AccessKey = c.header("X-CFF-Access-Key")
 	ic.AuthToken = Secret(c.header("X-CFF-Auth-Token"))
@@ -198,7 +202,7 @@ func (l *loop) serveOne() error {
 	ic.SecurityAccessKey = c.header("X-CFF-Security-Access-Key")
 	ic.SecuritySecretKey = Secret(c.header("X-CFF-Security-Secret-Key"))
 	ic.SecurityToken = Secret(c.header("X-CFF-Security-Token"))
-	out, trace, err := l.invoke(ic, event)
+	out, trace, err := l.invoke(ctx, event)
 	if err == nil && len(out) > MaxResponseBytes {
 		err = &Error{Type: ErrorTypeResponseTooLarge, Message: "response of " + strconv.Itoa(len(out)) + " bytes exceeds the limit of " + strconv.Itoa(MaxResponseBytes) + " bytes"}
 	}
@@ -213,13 +217,12 @@ func (l *loop) serveOne() error {
 
 // invoke calls the handler, turning a panic into an error (with the panicking goroutine's
 // frames) so that the loop goes on.
-func (l *loop) invoke(ic *Context, event []byte) (out []byte, trace []string, err error) {
+func (l *loop) invoke(ctx *invocationContext, event []byte) (out []byte, trace []string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			out, trace, err = nil, panicTrace(), &Error{Type: ErrorTypePanic, Message: fmt.Sprint(p)}
 		}
 	}()
-	ctx := &invocationContext{ic: ic}
 	defer ctx.end()
 	out, err = l.handler(ctx, event)
 	return out, nil, err
@@ -227,9 +230,10 @@ func (l *loop) invoke(ic *Context, event []byte) (out []byte, trace []string, er
 
 // invocationContext is the handler's context.Context: FromContext finds the invocation's Context
 // in it, and its deadline is the invocation's. The timer behind Done is made only for a handler
-// that asks for it (most never do), and stopped when the invocation ends, which cancels it.
+// that asks for it (most never do), and stopped when the invocation ends, which cancels it. It
+// holds the Context itself: one allocation per invocation for both.
 type invocationContext struct {
-	ic     *Context
+	ic     Context
 	mu     sync.Mutex
 	timed  context.Context
 	cancel context.CancelFunc
@@ -244,7 +248,7 @@ func (c *invocationContext) Err() error { return c.timer().Err() }
 
 func (c *invocationContext) Value(key any) any {
 	if key == (contextKey{}) {
-		return c.ic
+		return &c.ic
 	}
 	return nil
 }
@@ -319,7 +323,7 @@ func (l *loop) postError(id string, err error, trace []string) {
 }
 
 func (l *loop) post(method, prefix, id, suffix string, body []byte) {
-	status, _, err := l.conn.roundTrip(method, prefix+escapeID(id)+suffix, body)
+	status, _, err := l.conn.roundTrip(method, target{prefix, id, suffix}, body, false)
 	if err != nil {
 		logf(slog.LevelError, id, "posting the result: %v", err)
 		return
@@ -329,26 +333,18 @@ func (l *loop) post(method, prefix, id, suffix string, body []byte) {
 	}
 }
 
-// escapeID percent-encodes every byte of a request ID outside A-Z a-z 0-9 - . _ ~, so that it is
-// one path segment whatever it holds (url.PathEscape keeps $&+:=@, which a server may read).
-func escapeID(id string) string {
+// appendEscapedID appends id with every byte outside A-Z a-z 0-9 - . _ ~ percent-encoded, so
+// that it is one path segment whatever it holds (url.PathEscape keeps $&+:=@, which a server may
+// read).
+func appendEscapedID(b []byte, id string) []byte {
 	const hex = "0123456789ABCDEF"
-	var b []byte
 	for i := 0; i < len(id); i++ {
 		c := id[i]
 		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
-			if b != nil {
-				b = append(b, c)
-			}
+			b = append(b, c)
 			continue
-		}
-		if b == nil {
-			b = append(make([]byte, 0, len(id)+16), id[:i]...)
 		}
 		b = append(b, '%', hex[c>>4], hex[c&15])
 	}
-	if b == nil {
-		return id
-	}
-	return string(b)
+	return b
 }

@@ -54,19 +54,23 @@ func (c *conn) close() {
 	c.r, c.w = 0, 0
 }
 
-// roundTrip sends one request and reads the whole answer: its status and body (header() gives
-// its headers). A request that fails on a reused connection (the API may have closed it while
-// the handler ran) is retried once on a new one.
-func (c *conn) roundTrip(method, path string, body []byte) (int, []byte, error) {
+// target is a request's path: prefix, then id percent-escaped (appendEscapedID), then suffix.
+// The parts go straight into the request, so that no path string is made per request.
+type target struct{ prefix, id, suffix string }
+
+// roundTrip sends one request and reads the whole answer: its status and, when keepBody, its
+// body (header() gives its headers). A request that fails on a reused connection (the API may
+// have closed it while the handler ran) is retried once on a new one.
+func (c *conn) roundTrip(method string, path target, body []byte, keepBody bool) (int, []byte, error) {
 	reused := c.fd >= 0
-	status, data, err := c.try(method, path, body)
+	status, data, err := c.try(method, path, body, keepBody)
 	if err != nil && reused {
-		status, data, err = c.try(method, path, body)
+		status, data, err = c.try(method, path, body, keepBody)
 	}
 	return status, data, err
 }
 
-func (c *conn) try(method, path string, body []byte) (int, []byte, error) {
+func (c *conn) try(method string, path target, body []byte, keepBody bool) (int, []byte, error) {
 	if c.fd < 0 {
 		if err := c.dial(); err != nil {
 			return 0, nil, err
@@ -74,7 +78,9 @@ func (c *conn) try(method, path string, body []byte) (int, []byte, error) {
 	}
 	out := append(c.out[:0], method...)
 	out = append(out, ' ')
-	out = append(out, path...)
+	out = append(out, path.prefix...)
+	out = appendEscapedID(out, path.id)
+	out = append(out, path.suffix...)
 	out = append(out, " HTTP/1.1\r\nHost: "...)
 	out = append(out, c.addr...)
 	if body != nil {
@@ -96,7 +102,7 @@ func (c *conn) try(method, path string, body []byte) (int, []byte, error) {
 		c.close()
 		return 0, nil, err
 	}
-	status, data, keep, err := c.readResponse()
+	status, data, keep, err := c.readResponse(keepBody)
 	if err != nil || !keep {
 		c.close()
 	}
@@ -256,8 +262,9 @@ func (c *conn) readFull(p []byte) error {
 	return nil
 }
 
-// readResponse reads one response; keep says whether the connection can carry another.
-func (c *conn) readResponse() (status int, body []byte, keep bool, err error) {
+// readResponse reads one response; keep says whether the connection can carry another. Without
+// keepBody, a body of known length is read past rather than copied out (body is nil).
+func (c *conn) readResponse(keepBody bool) (status int, body []byte, keep bool, err error) {
 	for {
 		status, keep, err = c.readHead()
 		// 1xx answers come before the real one.
@@ -279,9 +286,9 @@ func (c *conn) readResponse() (status int, body []byte, keep bool, err error) {
 			}
 			length = n
 		case equalFold(name, "Transfer-Encoding"):
-			chunked = bytes.HasSuffix(bytes.ToLower(value), []byte("chunked"))
+			chunked = hasSuffixFold(value, "chunked")
 		case equalFold(name, "Connection"):
-			if bytes.Contains(bytes.ToLower(value), []byte("close")) {
+			if containsFold(value, "close") {
 				keep = false
 			}
 		}
@@ -291,6 +298,8 @@ func (c *conn) readResponse() (status int, body []byte, keep bool, err error) {
 		return status, []byte{}, keep, nil
 	case chunked:
 		body, err = c.readChunked()
+	case length >= 0 && !keepBody:
+		err = c.skip(length)
 	case length >= 0:
 		body = make([]byte, length)
 		err = c.readFull(body)
@@ -347,6 +356,20 @@ func (c *conn) readHead() (int, bool, error) {
 	}
 }
 
+// skip reads n bytes and drops them.
+func (c *conn) skip(n int64) error {
+	for {
+		m := min(n, int64(c.w-c.r))
+		c.r += int(m)
+		if n -= m; n == 0 {
+			return nil
+		}
+		if err := c.fill(); err != nil {
+			return err
+		}
+	}
+}
+
 func (c *conn) readChunked() ([]byte, error) {
 	body := []byte{}
 	for {
@@ -399,6 +422,21 @@ func equalFold(b []byte, s string) bool {
 		}
 	}
 	return true
+}
+
+// hasSuffixFold and containsFold are bytes.HasSuffix and bytes.Contains ignoring ASCII case,
+// without the copy bytes.ToLower makes of every keep-alive response's Connection value.
+func hasSuffixFold(b []byte, suffix string) bool {
+	return len(b) >= len(suffix) && equalFold(b[len(b)-len(suffix):], suffix)
+}
+
+func containsFold(b []byte, sub string) bool {
+	for i := 0; i+len(sub) <= len(b); i++ {
+		if equalFold(b[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }
 
 func lower(c byte) byte {

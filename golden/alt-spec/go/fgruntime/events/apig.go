@@ -8,6 +8,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
 )
 
 // APIGMaxBytes is the largest payload API Gateway passes to a function or takes from it.
@@ -23,6 +27,63 @@ func APIGJSON(status int, v any) (APIGResponse, error) {
 		return APIGResponse{}, fmt.Errorf("events: encoding the response body: %w", err)
 	}
 	return apigResponse(status, "application/json", string(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), false), nil
+}
+
+// IsAPIGRequest reports whether event is an API Gateway request: a JSON object whose
+// httpMethod is a string, as json.Unmarshal into APIGRequest finds it (the key in any case).
+// It fails only for an event that is not JSON, with json.Unmarshal's error. An event whose text
+// cannot hold the key is told without decoding it (decoding costs more than the rest of an
+// invocation's work).
+func IsAPIGRequest(event []byte) (bool, error) {
+	if !json.Valid(event) {
+		var v any
+		return false, json.Unmarshal(event, &v)
+	}
+	if !mayHoldKey(event, "httpmethod") {
+		return false, nil
+	}
+	var head struct {
+		Method *string `json:"httpMethod"`
+	}
+	if err := json.Unmarshal(event, &head); err != nil {
+		return false, nil // JSON, but not an object, or its method is not a string
+	}
+	return head.Method != nil, nil
+}
+
+// mayHoldKey reports whether the JSON text could hold an object key that encoding/json matches
+// to key (given in lower case). It matches ignoring case, ASCII's and two runes' more: ſ (U+017F)
+// folds to s and K (U+212A) to k. So the text needs key's letters in some case, unless an escape
+// spells them, or for a key with s or k, text that is not ASCII may.
+func mayHoldKey(text []byte, key string) bool {
+	if bytes.IndexByte(text, '\\') >= 0 || !isASCII(key) || strings.ContainsAny(key, "ks") && !isASCII(text) {
+		return true
+	}
+	for i := 0; i+len(key) <= len(text); i++ {
+		j := 0
+		for ; j < len(key); j++ {
+			c := text[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != key[j] {
+				break
+			}
+		}
+		if j == len(key) {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCII[T string | []byte](s T) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // APIGText answers API Gateway with text, Content-Type text/plain; charset=utf-8.
@@ -46,4 +107,108 @@ func apigResponse(status int, contentType, body string, isBase64 bool) APIGRespo
 	r.Body = body
 	r.IsBase64Encoded = isBase64
 	return r
+}
+
+// AppendJSON appends r to b as compact JSON, byte for byte what fgruntime.StartJSON's encoder
+// (json.Encoder without HTML escaping) writes of it, less the newline: the fields in order, map
+// keys sorted. It skips the encoder's reflection, which costs an invocation more than the rest of
+// the runtime's work on it; StartJSON uses it for a result of this type.
+func (r APIGResponse) AppendJSON(b []byte) []byte {
+	b = slices.Grow(b, len(r.Body)+128)
+	b = append(b, `{"statusCode":`...)
+	b = strconv.AppendInt(b, r.StatusCode, 10)
+	b = append(b, `,"isBase64Encoded":`...)
+	b = strconv.AppendBool(b, r.IsBase64Encoded)
+	b = append(b, `,"headers":`...)
+	b = appendJSONMap(b, r.Headers)
+	b = append(b, `,"body":`...)
+	b = appendJSONString(b, r.Body)
+	return append(b, '}')
+}
+
+func appendJSONMap(b []byte, m map[string]string) []byte {
+	switch len(m) {
+	case 0:
+		if m == nil {
+			return append(b, "null"...)
+		}
+		return append(b, "{}"...)
+	case 1: // the usual answer's one header needs no sorting
+		for k, v := range m {
+			b = append(b, '{')
+			b = appendJSONString(b, k)
+			b = append(b, ':')
+			b = appendJSONString(b, v)
+		}
+		return append(b, '}')
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		b = appendJSONString(b, m[k])
+	}
+	return append(b, '}')
+}
+
+// appendJSONString appends s as encoding/json writes a string without HTML escaping: quotes,
+// backslashes, control characters, U+2028 and U+2029 escaped, and a byte that is not UTF-8 made
+// U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
