@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { appendFileSync, copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ts from "typescript";
@@ -189,6 +189,31 @@ describe.skipIf(!LANGS.includes("node")).each(Object.keys(SPECS) as SpecName[])(
     const sh = readFileSync(join(dir, "bootstrap"), "utf8");
     expect(sh).not.toMatch(/\$\((?!\()|`/);
     expect(sh).toMatch(/^exec "\$node" .*--require "\$dir\/preflight\.cjs" "\$dir\/runtime\.mjs"$/m);
+  });
+
+  it("caps V8's heap at 3/4 of the memory below 512 MB, and gives no heap flags above", () => {
+    // A stand-in node in the package's bin/ (bootstrap's first choice) that prints its arguments.
+    const copy = copyOf(spec, "heap");
+    const fake = join(copy, "bin/node");
+    mkdirSync(join(copy, "bin"), { recursive: true });
+    writeFileSync(fake, '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
+    // The spec's variable of the function's memory (the built-in runtimes' getMemorySize); the alt
+    // spec has none (its RUNTIME_MEMORY has no getter), and then no heap flags either.
+    const memory = loadSpec(SPECS[spec]).spec.env.find((e) => e.getter === "getMemorySize")?.name;
+    const flags = (mb: string) => {
+      const r = spawnSync("sh", ["bootstrap"], { cwd: copy, env: { PATH: process.env.PATH, [memory ?? "RUNTIME_MEMORY"]: mb }, encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.split("\n").filter((a) => a.startsWith("--max-"));
+    };
+    if (memory === undefined) {
+      expect(flags("128")).toEqual([]);
+      return;
+    }
+    expect(flags("128")).toEqual(["--max-old-space-size=96", "--max-semi-space-size=1"]);
+    expect(flags("511")).toEqual(["--max-old-space-size=383", "--max-semi-space-size=1"]);
+    expect(flags("512")).toEqual([]);
+    expect(flags("4096")).toEqual([]);
+    expect(flags("")).toEqual([]);
   });
 
   it("preflight.cjs parses as the JavaScript of old Node.js versions (ES5: no let, arrows, templates, trailing commas)", () => {
