@@ -354,6 +354,30 @@ _CONTEXT_SHOWN = (
 )
 
 
+def new_context(
+    request_id: str, headers: tuple[str, ...], function: Function, deadline: float
+) -> Context:
+    """Make the Context of an invocation, its header fields in order: the runtime's way.
+
+    It fills the slots without Context(): binding a keyword per field costs the runtime,
+    which makes one Context per invocation, a microsecond each time.
+    """
+    context = _new_object(Context)
+    context.request_id = request_id
+    context.access_key = headers[0]
+    context.auth_token = headers[1]
+    context.invoke_type = headers[2]
+    context.secret_key = headers[3]
+    context.security_token = headers[4]
+    context.trace_id = headers[5]
+    context.function = function
+    context.deadline = deadline
+    return context
+
+
+_new_object = object.__new__
+
+
 def _repr(value: object, names: tuple[str, ...]) -> str:
     shown = ", ".join(f"{name}={getattr(value, name)!r}" for name in names)
     return f"{type(value).__name__}({shown})"
