@@ -441,13 +441,15 @@ def new_context(
     """
     context = _new_object(Context)
     context.request_id = request_id
-    context.access_key = headers[0]
-    context.auth_token = headers[1]
-    context.invoke_type = headers[2]
-    context.secret_key = headers[3]
-    context.security_access_key = headers[4]
-    context.security_secret_key = headers[5]
-    context.security_token = headers[6]
+    (
+        context.access_key,
+        context.auth_token,
+        context.invoke_type,
+        context.secret_key,
+        context.security_access_key,
+        context.security_secret_key,
+        context.security_token,
+    ) = headers
     context.function = function
     context.deadline = deadline
     return context

@@ -364,12 +364,14 @@ def new_context(
     """
     context = _new_object(Context)
     context.request_id = request_id
-    context.access_key = headers[0]
-    context.auth_token = headers[1]
-    context.invoke_type = headers[2]
-    context.secret_key = headers[3]
-    context.security_token = headers[4]
-    context.trace_id = headers[5]
+    (
+        context.access_key,
+        context.auth_token,
+        context.invoke_type,
+        context.secret_key,
+        context.security_token,
+        context.trace_id,
+    ) = headers
     context.function = function
     context.deadline = deadline
     return context

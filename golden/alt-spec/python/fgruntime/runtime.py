@@ -452,7 +452,11 @@ class _Connection:
         if status in _NO_BODY:
             body, data = b"", data[end:]
         elif length is not None:
-            body, data = self._exactly(sock, data, end, int(length))
+            stop = end + int(length)
+            if len(data) >= stop:  # as usual, the whole body came with the head
+                body, data = data[end:stop], data[stop:]
+            else:
+                body, data = self._exactly(sock, data[end:], stop - end)
         elif (
             headers.get(b"transfer-encoding", b"").strip().lower().endswith(b"chunked")
         ):
@@ -465,17 +469,14 @@ class _Connection:
         return status, headers, body
 
     @staticmethod
-    def _exactly(
-        sock: _socket.socket, data: bytes, start: int, size: int
-    ) -> tuple[bytes, bytes]:
-        """Read until data holds size bytes from start: those, and what follows them."""
-        stop = start + size
-        if len(data) >= stop:
-            return data[start:stop], data[stop:]
+    def _exactly(sock: _socket.socket, data: bytes, size: int) -> tuple[bytes, bytes]:
+        """Read until data holds size bytes: those, and what follows them."""
+        if len(data) >= size:
+            return data[:size], data[size:]
         body = bytearray(size)
         view = memoryview(body)
-        done = len(data) - start
-        view[:done] = data[start:]
+        view[: len(data)] = data
+        done = len(data)
         while done < size:
             got = sock.recv_into(view[done:])
             if not got:
@@ -504,7 +505,7 @@ class _Connection:
             size = int(line.partition(b";")[0], 16)
             if size == 0:
                 break
-            part, data = self._exactly(sock, data, 0, size + 2)
+            part, data = self._exactly(sock, data, size + 2)
             parts.append(part[:-2])
         while True:  # trailers, up to an empty line
             line, data = self._line(sock, data)
