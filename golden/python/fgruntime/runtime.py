@@ -48,6 +48,10 @@ if TYPE_CHECKING:
     #: A JSON handler: the parsed event in, any JSON-serialisable value (or bytes, str) out.
     JsonHandler = Callable[[Any, Context], object]
     Hook = TypeVar("Hook", bound=Callable[[], object])
+    #: An answer's status, headers and whether the connection closes after it.
+    _Head = tuple[int, dict[bytes, bytes], bool]
+    #: Parsed heads by their bytes.
+    _Heads = dict[bytes, _Head]
 else:
     # The signal module builds enums when imported; its C core has all the runtime uses.
     signal = importlib.import_module("_signal")
@@ -358,6 +362,24 @@ def _post_head(method: str, prefix: str, suffix: str, headers: bytes) -> bytes:
     return start + b"%s" + end + b"Content-Length: %d\r\n\r\n"
 
 
+def _parse_head(head: bytes) -> _Head:
+    """Read an answer's status line and headers (without the CRLF that ends them).
+
+    Give its status, its headers (names in lower case, values not stripped: only the few
+    read are) and whether the connection closes after it.
+    """
+    lines = head.split(b"\r\n")
+    version, _, rest = lines[0].partition(b" ")
+    status = int(rest[:3])
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        headers[name.lower()] = value
+    keep = headers.get(b"connection", b"").strip().lower()
+    close = keep == b"close" or (version == b"HTTP/1.0" and keep != b"keep-alive")
+    return status, headers, close
+
+
 class _Connection:
     """HTTP/1.1 with the runtime API over one keep-alive socket.
 
@@ -418,9 +440,14 @@ class _Connection:
         self.close()
 
     def exchange(
-        self, request: bytes, body: bytes | bytearray = b""
+        self, request: bytes, body: bytes | bytearray = b"", known: _Heads | None = None
     ) -> tuple[int, dict[bytes, bytes], bytes]:
-        """Send a request (its head, then body) and read the answer: status, headers, body."""
+        """Send a request (its head, then body) and read the answer: status, headers, body.
+
+        known keeps the last answer's head parsed, for answers that repeat it: the API
+        answers every POST alike (but for its Date header, which changes once a second).
+        The headers are not to be changed.
+        """
         sock = self.sock or self._connect()
         try:
             if len(body) <= _COALESCE_BYTES:
@@ -428,13 +455,15 @@ class _Connection:
             else:
                 sock.sendall(request)
                 sock.sendall(body)
-            return self._read(sock)
+            return self._read(sock, known)
         except BaseException:
             # Whatever state the connection is in, the next request starts a new one.
             self.close()
             raise
 
-    def _read(self, sock: _socket.socket) -> tuple[int, dict[bytes, bytes], bytes]:
+    def _read(
+        self, sock: _socket.socket, known: _Heads | None
+    ) -> tuple[int, dict[bytes, bytes], bytes]:
         data = self._buffer or sock.recv(_RECV_BYTES)
         end = data.find(b"\r\n\r\n")
         while end < 0:
@@ -444,17 +473,16 @@ class _Connection:
                 raise ConnectionError(msg)
             data += chunk
             end = data.find(b"\r\n\r\n", max(0, len(data) - len(chunk) - 3))
-        lines = data[:end].split(b"\r\n")
-        version, _, rest = lines[0].partition(b" ")
-        status = int(rest[:3])
-        headers = {}
-        for line in lines[1:]:
-            name, _, value = line.partition(b":")
-            # Not stripped here: only the few values read are (int() needs no strip).
-            headers[name.lower()] = value
+        head = data[:end]
+        if known is None:
+            status, headers, close = _parse_head(head)
+        else:
+            parsed = known.get(head)
+            if parsed is None:
+                known.clear()
+                parsed = known[head] = _parse_head(head)
+            status, headers, close = parsed
         end += 4
-        keep = headers.get(b"connection", b"").strip().lower()
-        close = keep == b"close" or (version == b"HTTP/1.0" and keep != b"keep-alive")
         length = headers.get(b"content-length")
         if status in _NO_BODY:
             body, data = b"", data[end:]
@@ -585,6 +613,7 @@ class _Runtime:
         self._timeout_s = function.timeout_seconds
         self._handler = handler
         self._arrived = 0.0
+        self._acks: _Heads = {}
 
     def run(self) -> None:
         """Serve invocations until a stop signal; after a failed GET wait, doubling, and retry."""
@@ -716,7 +745,7 @@ class _Runtime:
             connection.drop_if_closed()
         request = head % (_escape(request_id), len(body))
         try:
-            status = connection.exchange(request, body)[0]
+            status = connection.exchange(request, body, self._acks)[0]
         except Exception as exc:  # noqa: BLE001 - logged, the loop goes on
             _say("ERROR", f"posting the result: {_describe(exc)}")
             return
