@@ -47,8 +47,8 @@ if TYPE_CHECKING:
     #: A JSON handler: the parsed event in, any JSON-serialisable value (or bytes, str) out.
     JsonHandler = Callable[[Any, Context], object]
     Hook = TypeVar("Hook", bound=Callable[[], object])
-    #: An answer's status, headers and whether the connection closes after it.
-    _Head = tuple[int, dict[bytes, bytes], bool]
+    #: An answer's status, headers, whether the connection closes after it, body length.
+    _Head = tuple[int, dict[bytes, bytes], bool, int | None]
     #: Parsed heads by their bytes.
     _Heads = dict[bytes, _Head]
 else:
@@ -359,7 +359,8 @@ def _parse_head(head: bytes) -> _Head:
     """Read an answer's status line and headers (without the CRLF that ends them).
 
     Give its status, its headers (names in lower case, values not stripped: only the few
-    read are) and whether the connection closes after it.
+    read are), whether the connection closes after it and its body's length (None: chunked
+    or up to the close).
     """
     lines = head.split(b"\r\n")
     version, _, rest = lines[0].partition(b" ")
@@ -370,7 +371,10 @@ def _parse_head(head: bytes) -> _Head:
         headers[name.lower()] = value
     keep = headers.get(b"connection", b"").strip().lower()
     close = keep == b"close" or (version == b"HTTP/1.0" and keep != b"keep-alive")
-    return status, headers, close
+    length = headers.get(b"content-length")
+    if status in _NO_BODY:
+        return status, headers, close, 0
+    return status, headers, close, None if length is None else int(length)
 
 
 class _Connection:
@@ -437,9 +441,9 @@ class _Connection:
     ) -> tuple[int, dict[bytes, bytes], bytes]:
         """Send a request (its head, then body) and read the answer: status, headers, body.
 
-        known keeps the last answer's head parsed, for answers that repeat it: the API
-        answers every POST alike (but for its Date header, which changes once a second).
-        The headers are not to be changed.
+        known keeps the last answer's head parsed, for answers that tend to repeat it: those
+        to POSTs (alike but for the Date header, which changes once a second). The headers
+        are not to be changed.
         """
         sock = self.sock or self._connect()
         try:
@@ -468,23 +472,20 @@ class _Connection:
             end = data.find(b"\r\n\r\n", max(0, len(data) - len(chunk) - 3))
         head = data[:end]
         if known is None:
-            status, headers, close = _parse_head(head)
+            status, headers, close, length = _parse_head(head)
         else:
             parsed = known.get(head)
             if parsed is None:
                 known.clear()
                 parsed = known[head] = _parse_head(head)
-            status, headers, close = parsed
+            status, headers, close, length = parsed
         end += 4
-        length = headers.get(b"content-length")
-        if status in _NO_BODY:
-            body, data = b"", data[end:]
-        elif length is not None:
-            stop = end + int(length)
+        if length is not None:
+            stop = end + length
             if len(data) >= stop:  # as usual, the whole body came with the head
                 body, data = data[end:stop], data[stop:]
             else:
-                body, data = self._exactly(sock, data[end:], stop - end)
+                body, data = self._exactly(sock, data[end:], length)
         elif (
             headers.get(b"transfer-encoding", b"").strip().lower().endswith(b"chunked")
         ):
