@@ -342,7 +342,7 @@ def _json_handler(handler: JsonHandler) -> RawHandler:
 
 def _text(value: bytes | None) -> str:
     """Give a header's value as text ("" if it is absent)."""
-    return "" if value is None else value.strip().decode(errors="replace")
+    return "" if value is None else value.strip().decode("utf-8", "replace")
 
 
 def _escape(request_id: bytes) -> bytes:
@@ -557,7 +557,7 @@ class _Connection:
 
 
 class _State:
-    """What the signal handlers need to know: whether an invocation runs, and since when."""
+    """What the signal handlers need to know: whether an invocation runs, whether to stop."""
 
     # Slots of one instance, as _LogState's.
     __slots__ = ("busy", "grace_over", "signal", "stopping")
@@ -659,7 +659,7 @@ class _Runtime:
         else:
             values = tuple(_text(headers.get(name)) for name in _HEADER_NAMES)
         context = new_context(
-            request_id.decode(errors="replace"),
+            request_id.decode("utf-8", "replace"),
             values,
             self._function,
             arrived + self._timeout_s,
