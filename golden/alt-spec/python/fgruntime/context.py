@@ -354,6 +354,32 @@ _CONTEXT_SHOWN = (
 )
 
 
+def new_context(
+    request_id: str, headers: tuple[str, ...], function: Function, deadline: float
+) -> Context:
+    """Make the Context of an invocation, its header fields in order: the runtime's way.
+
+    It fills the slots without Context(): binding a keyword per field costs the runtime,
+    which makes one Context per invocation, a microsecond each time.
+    """
+    context = _new_object(Context)
+    context.request_id = request_id
+    (
+        context.access_key,
+        context.auth_token,
+        context.invoke_type,
+        context.secret_key,
+        context.security_token,
+        context.trace_id,
+    ) = headers
+    context.function = function
+    context.deadline = deadline
+    return context
+
+
+_new_object = object.__new__
+
+
 def _repr(value: object, names: tuple[str, ...]) -> str:
     shown = ", ".join(f"{name}={getattr(value, name)!r}" for name in names)
     return f"{type(value).__name__}({shown})"

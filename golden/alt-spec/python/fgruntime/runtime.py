@@ -23,6 +23,7 @@ from fgruntime.context import (
     Function,
     log_lines,
     log_write,
+    new_context,
 )
 from fgruntime.errors import (
     ERROR_TYPE_HANDLER,
@@ -46,6 +47,10 @@ if TYPE_CHECKING:
     #: A JSON handler: the parsed event in, any JSON-serialisable value (or bytes, str) out.
     JsonHandler = Callable[[Any, Context], object]
     Hook = TypeVar("Hook", bound=Callable[[], object])
+    #: An answer's status, headers, whether the connection closes after it, body length.
+    _Head = tuple[int, dict[bytes, bytes], bool, int | None]
+    #: Parsed heads by their bytes.
+    _Heads = dict[bytes, _Head]
 else:
     # The signal module builds enums when imported; its C core has all the runtime uses.
     signal = importlib.import_module("_signal")
@@ -67,15 +72,16 @@ _ERROR_METHOD = "POST"
 _ERROR_PREFIX = "/v2/custom-runtime/invocation/"
 _ERROR_SUFFIX = "/error"
 _REQUEST_ID_HEADER = b"x-cff-request-id"
-# The Context's field of each other header, by its name in lower case.
-_HEADER_FIELDS = {
-    b"x-cff-access-key": "access_key",
-    b"x-cff-auth-token": "auth_token",
-    b"x-cff-invoke-type": "invoke_type",
-    b"x-cff-secret-key": "secret_key",
-    b"x-cff-security-token": "security_token",
-    b"x-cff-trace-id": "trace_id",
-}
+# The other headers, in lower case, in the order of the Context's fields.
+_HEADER_NAMES = (
+    b"x-cff-access-key",
+    b"x-cff-auth-token",
+    b"x-cff-invoke-type",
+    b"x-cff-secret-key",
+    b"x-cff-security-token",
+    b"x-cff-trace-id",
+)
+_NO_HEADERS = ("",) * len(_HEADER_NAMES)
 _ERROR_TYPE_FIELD = "errorType"
 _ERROR_MESSAGE_FIELD = "errorMessage"
 _ERROR_STACK_TRACE_FIELD = "trace"
@@ -129,28 +135,36 @@ def on_shutdown(hook: Hook) -> Hook:
 class _LogState:
     """The request ID that log lines carry ("" between invocations); the logger."""
 
-    request_id = ""
-    logger: logging.Logger | None = None
+    # Slots of one instance: setting a class attribute (twice per invocation) would discard
+    # the interpreter's attribute caches of the class each time.
+    __slots__ = ("logger", "request_id")
+
+    def __init__(self) -> None:
+        self.request_id = ""
+        self.logger: logging.Logger | None = None
+
+
+_log_state = _LogState()
 
 
 def _current_request_id() -> str:
-    return _LogState.request_id
+    return _log_state.request_id
 
 
 def runtime_logger() -> logging.Logger:
     """Return the runtime's logger, "fgruntime", set up on first use (see fgruntime.log)."""
-    logger = _LogState.logger
+    logger = _log_state.logger
     if logger is None:
         # Imported here: logging costs milliseconds at a cold start.
         setup: Callable[[Callable[[], str]], logging.Logger]
         setup = importlib.import_module("fgruntime.log").setup
-        logger = _LogState.logger = setup(_current_request_id)
+        logger = _log_state.logger = setup(_current_request_id)
     return logger
 
 
 def _say(level: str, message: str) -> None:
     """Write one of the runtime's own lines: "fgruntime: [<request id>] <message>"."""
-    request_id = _LogState.request_id
+    request_id = _log_state.request_id
     prefix = f"fgruntime: [{request_id}] " if request_id else "fgruntime: "
     log_write(log_lines(level, request_id, message, prefix))
 
@@ -319,6 +333,11 @@ def _json_handler(handler: JsonHandler) -> RawHandler:
     return call
 
 
+def _text(value: bytes | None) -> str:
+    """Give a header's value as text ("" if it is absent)."""
+    return "" if value is None else value.strip().decode("utf-8", "replace")
+
+
 def _escape(request_id: bytes) -> bytes:
     """Percent-encode a request ID's bytes for the URL path (most IDs need nothing)."""
     if not request_id.translate(None, _UNRESERVED):
@@ -327,6 +346,35 @@ def _escape(request_id: bytes) -> bytes:
         request_id[i : i + 1] if byte in _UNRESERVED else b"%%%02X" % byte
         for i, byte in enumerate(request_id)
     )
+
+
+def _post_head(method: str, prefix: str, suffix: str, headers: bytes) -> bytes:
+    """Give a POST's head as a format of the request ID (%s) and the body's length (%d)."""
+    start = f"{method} {prefix}".encode().replace(b"%", b"%%")
+    end = (f"{suffix} HTTP/1.1\r\n".encode() + headers).replace(b"%", b"%%")
+    return start + b"%s" + end + b"Content-Length: %d\r\n\r\n"
+
+
+def _parse_head(head: bytes) -> _Head:
+    """Read an answer's status line and headers (without the CRLF that ends them).
+
+    Give its status, its headers (names in lower case, values not stripped: only the few
+    read are), whether the connection closes after it and its body's length (None: chunked
+    or up to the close).
+    """
+    lines = head.split(b"\r\n")
+    version, _, rest = lines[0].partition(b" ")
+    status = int(rest[:3])
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        headers[name.lower()] = value
+    keep = headers.get(b"connection", b"").strip().lower()
+    close = keep == b"close" or (version == b"HTTP/1.0" and keep != b"keep-alive")
+    length = headers.get(b"content-length")
+    if status in _NO_BODY:
+        return status, headers, close, 0
+    return status, headers, close, None if length is None else int(length)
 
 
 class _Connection:
@@ -389,9 +437,14 @@ class _Connection:
         self.close()
 
     def exchange(
-        self, request: bytes, body: bytes | bytearray = b""
+        self, request: bytes, body: bytes | bytearray = b"", known: _Heads | None = None
     ) -> tuple[int, dict[bytes, bytes], bytes]:
-        """Send a request (its head, then body) and read the answer: status, headers, body."""
+        """Send a request (its head, then body) and read the answer: status, headers, body.
+
+        known keeps the last answer's head parsed, for answers that tend to repeat it: those
+        to POSTs (alike but for the Date header, which changes once a second). The headers
+        are not to be changed.
+        """
         sock = self.sock or self._connect()
         try:
             if len(body) <= _COALESCE_BYTES:
@@ -399,13 +452,15 @@ class _Connection:
             else:
                 sock.sendall(request)
                 sock.sendall(body)
-            return self._read(sock)
+            return self._read(sock, known)
         except BaseException:
             # Whatever state the connection is in, the next request starts a new one.
             self.close()
             raise
 
-    def _read(self, sock: _socket.socket) -> tuple[int, dict[bytes, bytes], bytes]:
+    def _read(
+        self, sock: _socket.socket, known: _Heads | None
+    ) -> tuple[int, dict[bytes, bytes], bytes]:
         data = self._buffer or sock.recv(_RECV_BYTES)
         end = data.find(b"\r\n\r\n")
         while end < 0:
@@ -415,25 +470,28 @@ class _Connection:
                 raise ConnectionError(msg)
             data += chunk
             end = data.find(b"\r\n\r\n", max(0, len(data) - len(chunk) - 3))
-        lines = data[:end].split(b"\r\n")
-        version, _, rest = lines[0].partition(b" ")
-        status = int(rest[:3])
-        headers = {}
-        for line in lines[1:]:
-            name, _, value = line.partition(b":")
-            headers[name.lower()] = value.strip()
-        data = data[end + 4 :]
-        keep = headers.get(b"connection", b"").lower()
-        close = keep == b"close" or (version == b"HTTP/1.0" and keep != b"keep-alive")
-        length = headers.get(b"content-length")
-        if status in _NO_BODY:
-            body = b""
-        elif length is not None:
-            body, data = self._exactly(sock, data, int(length))
-        elif headers.get(b"transfer-encoding", b"").lower().endswith(b"chunked"):
-            body, data = self._chunked(sock, data)
+        head = data[:end]
+        if known is None:
+            status, headers, close, length = _parse_head(head)
+        else:
+            parsed = known.get(head)
+            if parsed is None:
+                known.clear()
+                parsed = known[head] = _parse_head(head)
+            status, headers, close, length = parsed
+        end += 4
+        if length is not None:
+            stop = end + length
+            if len(data) >= stop:  # as usual, the whole body came with the head
+                body, data = data[end:stop], data[stop:]
+            else:
+                body, data = self._exactly(sock, data[end:], length)
+        elif (
+            headers.get(b"transfer-encoding", b"").strip().lower().endswith(b"chunked")
+        ):
+            body, data = self._chunked(sock, data[end:])
         else:  # the body ends with the connection
-            body, data, close = self._until_closed(sock, data), b"", True
+            body, data, close = self._until_closed(sock, data[end:]), b"", True
         self._buffer = data
         if close:
             self.close()
@@ -492,31 +550,38 @@ class _Connection:
 
 
 class _State:
-    """What the signal handlers need to know: whether an invocation runs, and since when."""
+    """What the signal handlers need to know: whether an invocation runs, whether to stop."""
 
-    busy = False
-    stopping = False
-    grace_over = False
-    signal = ""
+    # Slots of one instance, as _LogState's.
+    __slots__ = ("busy", "grace_over", "signal", "stopping")
+
+    def __init__(self) -> None:
+        self.busy = False
+        self.stopping = False
+        self.grace_over = False
+        self.signal = ""
+
+
+_state = _State()
 
 
 def _on_stop_signal(signum: int, _frame: FrameType | None) -> None:
     """SIGTERM, SIGINT: stop now when idle, else once the invocation in flight is answered."""
-    if not _State.busy:
+    if not _state.busy:
         raise _Shutdown
-    if not _State.stopping:
-        _State.stopping = True
-        _State.signal = "SIGTERM" if signum == signal.SIGTERM else "SIGINT"
+    if not _state.stopping:
+        _state.stopping = True
+        _state.signal = "SIGTERM" if signum == signal.SIGTERM else "SIGINT"
         _say(
             "INFO",
-            f"{_State.signal}: exiting after this invocation (at most "
+            f"{_state.signal}: exiting after this invocation (at most "
             f"{SHUTDOWN_GRACE_MS} ms)",
         )
         signal.setitimer(signal.ITIMER_REAL, SHUTDOWN_GRACE_MS / 1000)
 
 
 def _on_grace_over(_signum: int, _frame: FrameType | None) -> None:
-    _State.grace_over = True
+    _state.grace_over = True
     raise _GraceOver
 
 
@@ -531,24 +596,23 @@ class _Runtime:
             + b"\r\n"
         )
         headers = self._connection.host_header + b"Content-Type: application/json\r\n"
-        # Each POST's request line and headers around the request ID and the body's length.
-        self._response_route = (
-            f"{_RESPONSE_METHOD} {_RESPONSE_PREFIX}".encode(),
-            f"{_RESPONSE_SUFFIX} HTTP/1.1\r\n".encode() + headers,
+        # Each POST's request line and headers: a format of the request ID and the body's length.
+        self._response_head = _post_head(
+            _RESPONSE_METHOD, _RESPONSE_PREFIX, _RESPONSE_SUFFIX, headers
         )
-        self._error_route = (
-            f"{_ERROR_METHOD} {_ERROR_PREFIX}".encode(),
-            f"{_ERROR_SUFFIX} HTTP/1.1\r\n".encode() + headers,
+        self._error_head = _post_head(
+            _ERROR_METHOD, _ERROR_PREFIX, _ERROR_SUFFIX, headers
         )
         self._function = function
         self._timeout_s = function.timeout_seconds
         self._handler = handler
         self._arrived = 0.0
+        self._acks: _Heads = {}
 
     def run(self) -> None:
         """Serve invocations until a stop signal; after a failed GET wait, doubling, and retry."""
         delay_ms = 0
-        state = _State
+        state = _state
         while not state.stopping:
             state.busy = False
             try:
@@ -573,36 +637,36 @@ class _Runtime:
     def _next(self) -> tuple[bytes, bytes, Context]:
         """GET the next invocation: the event, the request ID's bytes and the Context."""
         status, headers, event = self._connection.exchange(self._next_request)
-        _State.busy = True
+        _state.busy = True
         if status not in _SUCCESS:
             msg = f"status {status}"
             raise _ApiError(msg)
-        request_id = headers.get(_REQUEST_ID_HEADER)
+        request_id = headers.get(_REQUEST_ID_HEADER, b"").strip()
         if not request_id:
             msg = "no X-Cff-Request-Id header; skipped the event"
             raise _ApiError(msg)
         self._arrived = arrived = time.monotonic()
-        get = headers.get
-        fields = {
-            field: get(name, b"").decode(errors="replace")
-            for name, field in _HEADER_FIELDS.items()
-        }
-        context = Context(
-            request_id=request_id.decode(errors="replace"),
-            function=self._function,
-            deadline=arrived + self._timeout_s,
-            **fields,
+        # Most invocations carry few of these headers, if any: only those present are decoded.
+        if headers.keys().isdisjoint(_HEADER_NAMES):
+            values = _NO_HEADERS
+        else:
+            values = tuple(_text(headers.get(name)) for name in _HEADER_NAMES)
+        context = new_context(
+            request_id.decode("utf-8", "replace"),
+            values,
+            self._function,
+            arrived + self._timeout_s,
         )
         return event, request_id, context
 
     def _invoke(self, event: bytes, request_id: bytes, context: Context) -> None:
         """Call the handler and post its response or error; only _GraceOver gets through."""
-        _LogState.request_id = context.request_id
+        _log_state.request_id = context.request_id
         try:
             result = self._handler(event, context)
         except _GraceOver:
             message = (
-                f"the instance stopped ({_State.signal}) before the handler finished: "
+                f"the instance stopped ({_state.signal}) before the handler finished: "
                 f"gave it up after {SHUTDOWN_GRACE_MS} ms"
             )
             self._fail(request_id, ERROR_TYPE_PANIC, message)
@@ -618,7 +682,7 @@ class _Runtime:
         else:
             self._respond(request_id, result)
         finally:
-            _LogState.request_id = ""
+            _log_state.request_id = ""
 
     def _respond(self, request_id: bytes, result: object) -> None:
         """Post the handler's result, or an error if it is not bytes or str or too big."""
@@ -641,7 +705,7 @@ class _Runtime:
             )
             self._fail(request_id, ERROR_TYPE_RESPONSE_TOO_LARGE, message)
             return
-        self._post(self._response_route, request_id, body)
+        self._post(self._response_head, request_id, body)
 
     def _fail(
         self,
@@ -666,23 +730,16 @@ class _Runtime:
         if stack:
             error[_ERROR_STACK_TRACE_FIELD] = stack
         body = json_encode(error).encode("utf-8", "replace")
-        self._post(self._error_route, request_id, body)
+        self._post(self._error_head, request_id, body)
 
-    def _post(
-        self, route: tuple[bytes, bytes], request_id: bytes, body: bytes | bytearray
-    ) -> None:
+    def _post(self, head: bytes, request_id: bytes, body: bytes | bytearray) -> None:
         """Send a result; a failure is logged, and the loop goes on."""
         connection = self._connection
         if time.monotonic() - self._arrived > _IDLE_CHECK_S:
             connection.drop_if_closed()
-        request = b"%s%s%sContent-Length: %d\r\n\r\n" % (
-            route[0],
-            _escape(request_id),
-            route[1],
-            len(body),
-        )
+        request = head % (_escape(request_id), len(body))
         try:
-            status = connection.exchange(request, body)[0]
+            status = connection.exchange(request, body, self._acks)[0]
         except Exception as exc:  # noqa: BLE001 - logged, the loop goes on
             _say("ERROR", f"posting the result: {_describe(exc)}")
             return
@@ -724,7 +781,7 @@ def _serve(address: str) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM):
             signal.signal(signum, signal.SIG_IGN)
         signal.setitimer(signal.ITIMER_REAL, 0)
-    _LogState.request_id = ""
+    _log_state.request_id = ""
     _run_hooks()
     return status
 
