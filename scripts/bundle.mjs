@@ -6,7 +6,7 @@
 // node_modules, loaded only by the commands that need them (yargs for the lines src/argv.ts leaves
 // to it; zod and yaml for a spec or config of yours; prettier for a Node file the build did not
 // format beforehand; diff for a diff). The bundle carries the id of this build, so that it serves
-// dist/rendered.generated.json (the embedded spec's files, rendered by this build) as they are;
+// dist/rendered.generated.bin (the embedded spec's files, rendered by this build) as they are;
 // dist/cli.js, tsc's output, keeps working on its own and always renders.
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -25,10 +25,10 @@ const locales = readdirSync(`${root}node_modules/yargs/locales`)
   .map((f) => f.slice(0, -".json".length))
   .sort();
 
-// The build whose rendered files (dist/rendered.generated.json, just written by
+// The build whose rendered files (dist/rendered.generated.bin, just written by
 // scripts/precompile.mjs from this source) the bundle may serve as they are (src/generate.ts).
-const renderedPath = `${dist}rendered.generated.json`;
-const buildId = existsSync(renderedPath) ? JSON.parse(readFileSync(renderedPath, "utf8")).build : undefined;
+const renderedPath = `${dist}rendered.generated.bin`;
+const buildId = existsSync(renderedPath) ? JSON.parse(readFileSync(renderedPath, "latin1").split("\n", 1)[0]).build : undefined;
 
 /** Bundled from node_modules: what every generating run loads. */
 const INLINE = new Set(["handlebars/runtime.js"]);

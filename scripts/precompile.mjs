@@ -1,6 +1,6 @@
 // The build's second step, after tsc: writes dist/precompiled.generated.js with the embedded spec,
 // validated, every built-in template, precompiled, and the formatted files of the embedded spec,
-// and dist/rendered.generated.json with the embedded spec and every file it generates, as the
+// and dist/rendered.generated.bin with the embedded spec and every file it generates, as the
 // bundle serves them (see src/precompiled.ts for how they are used).
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -56,6 +56,16 @@ for (const target of Object.values(TARGETS)) {
 const spec256 = sha256(JSON.stringify(tableSpec));
 const body = { spec: { sha1: sha1(specText), size: Buffer.byteLength(specText), value: tableSpec, sha256: spec256 }, files };
 const build = createHash("sha1").update(JSON.stringify(body)).update(readFileSync(out)).digest("hex");
-// In ASCII (other characters as JSON escapes), which a run reads as latin1: faster than UTF-8.
-const ascii = JSON.stringify({ build, ...body }).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-writeFileSync(fileURLToPath(new URL("../dist/rendered.generated.json", import.meta.url)), ascii);
+// As src/precompiled.ts reads it: a line of JSON in ASCII (other characters as escapes), where each
+// file's contents are replaced by where their UTF-8 bytes lie after that line; then those bytes.
+const bytes = [];
+let at = 0;
+const index = {};
+for (const [key, { contents, ...rest }] of Object.entries(files)) {
+  const b = Buffer.from(contents, "utf8");
+  index[key] = { ...rest, at, bytes: b.length, ascii: b.length === contents.length };
+  bytes.push(b);
+  at += b.length;
+}
+const head = JSON.stringify({ build, spec: body.spec, files: index }).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+writeFileSync(fileURLToPath(new URL("../dist/rendered.generated.bin", import.meta.url)), Buffer.concat([Buffer.from(`${head}\n`), ...bytes]));
