@@ -29,6 +29,7 @@ const locales = readdirSync(`${root}node_modules/yargs/locales`)
 // scripts/precompile.mjs from this source) the bundle may serve as they are (src/generate.ts).
 const renderedPath = `${dist}rendered.generated.bin`;
 const buildId = existsSync(renderedPath) ? JSON.parse(readFileSync(renderedPath, "latin1").split("\n", 1)[0]).build : undefined;
+const buildDefine = { __FG_BUILD__: buildId === undefined ? "undefined" : JSON.stringify(buildId) };
 
 /** Bundled from node_modules: what every generating run loads. */
 const INLINE = new Set(["handlebars/runtime.js"]);
@@ -48,7 +49,7 @@ await build({
   ...common,
   entryPoints: [`${root}src/run.ts`],
   outfile: dist + GENERATE,
-  define: { __FG_BUILD__: buildId === undefined ? "undefined" : JSON.stringify(buildId) },
+  define: buildDefine,
   plugins: [
     {
       name: "generate-path",
@@ -75,7 +76,7 @@ await build({
   outExtension: { ".js": ".mjs" },
   chunkNames: "fg-bootgen-[hash]",
   splitting: true,
-  define: { __FG_HELP__: JSON.stringify(help), __FG_YARGS_LOCALES__: JSON.stringify(locales.join(",")), __FG_BUILD__: buildId === undefined ? "undefined" : JSON.stringify(buildId) },
+  define: { __FG_HELP__: JSON.stringify(help), __FG_YARGS_LOCALES__: JSON.stringify(locales.join(",")), ...buildDefine },
   plugins: [
     {
       name: "entry",

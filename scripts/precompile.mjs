@@ -16,11 +16,15 @@ import { TARGETS } from "../dist/targets/index.js";
 const specText = readFileSync(DEFAULT_SPEC_PATH, "utf8");
 const spec = parseSpec(specText, "(embedded spec)");
 const entries = [];
+/** What the build read of each template, by `<lang>/<template>` (src/precompiled.ts's BuildInput). */
+const read = {};
 for (const lang of readdirSync(TEMPLATES_DIR).sort()) {
   for (const file of readdirSync(`${TEMPLATES_DIR}${lang}`).sort()) {
-    const source = readFileSync(`${TEMPLATES_DIR}${lang}/${file}`, "utf8");
+    const key = `${lang}/${file}`;
+    const source = readFileSync(`${TEMPLATES_DIR}${key}`, "utf8");
+    read[key] = { sha1: sha1(source), size: Buffer.byteLength(source) };
     const compiled = Handlebars.precompile(source, COMPILE_OPTIONS);
-    entries.push(`    ${JSON.stringify(`${lang}/${file}`)}: { sha1: ${JSON.stringify(sha1(source))}, spec: ${compiled} },`);
+    entries.push(`    ${JSON.stringify(key)}: { sha1: ${JSON.stringify(read[key].sha1)}, spec: ${compiled} },`);
   }
 }
 // Formatter output for the embedded spec, so that a default run needs no formatter at all.
@@ -48,9 +52,8 @@ for (const target of Object.values(TARGETS)) {
   const { files: generated } = await generate(tableSpec, target);
   target.files.forEach((file, i) => {
     const key = `${target.lang}/${file.template}`;
-    const source = readFileSync(`${TEMPLATES_DIR}${key}`);
     const { contents } = generated[i];
-    files[key] = { sha1: sha1(source.toString("utf8")), size: source.length, contents, sha256: sha256(contents) };
+    files[key] = { ...read[key], contents, sha256: sha256(contents) };
   });
 }
 const spec256 = sha256(JSON.stringify(tableSpec));

@@ -4,8 +4,6 @@ import { sha1, sha256 } from "./hash.js";
 import { DEFAULT_SPEC_PATH } from "./paths.js";
 import type { Spec } from "./spec.js";
 
-export { sha1 };
-
 /**
  * The build (scripts/precompile.mjs) validates the embedded spec and precompiles the built-in
  * templates, so that a run needs neither YAML, zod nor the Handlebars compiler. Each entry carries

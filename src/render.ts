@@ -4,7 +4,8 @@ import type Handlebars from "handlebars";
 import runtimeModule from "handlebars/runtime.js";
 import { UserError } from "./errors.js";
 import { TEMPLATES_DIR } from "./paths.js";
-import { precompiled, sha1 } from "./precompiled.js";
+import { sha1 } from "./hash.js";
+import { precompiled } from "./precompiled.js";
 import type { Target } from "./target.js";
 
 /** `noEscape`: output is code, not HTML. `strict`: a name the model lacks is an error, not "". */

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import ts from "typescript";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { RuntimeApi } from "../src/emulator/api.js";
+import { sha1 } from "../src/hash.js";
 import { loadSpec } from "../src/spec.js";
 import { node } from "../src/targets/node.js";
 import { LANGS, ROOT, SPECS, buildDir, startBootstrap, type RunningBootstrap, type SpecName } from "./support/outputs.js";
@@ -246,7 +247,7 @@ describe.skipIf(!LANGS.includes("node"))("node generator", () => {
     // The build (scripts/precompile.mjs) stores only the files prettier changes: a template whose
     // output is already formatted would make every default run load prettier to find that out.
     const { generate } = (await import(join(ROOT, "dist/generate.js"))) as typeof GenerateModule;
-    const { precompiled, sha1, loadSpecFast } = (await import(join(ROOT, "dist/precompiled.js"))) as typeof PrecompiledModule;
+    const { precompiled, loadSpecFast } = (await import(join(ROOT, "dist/precompiled.js"))) as typeof PrecompiledModule;
     const { files } = await generate(await loadSpecFast(), { ...node, format: undefined });
     const table = (await precompiled())?.formatted ?? {};
     const formatted = files.filter((f) => f.path.endsWith(".mjs") || f.path.endsWith(".d.mts"));

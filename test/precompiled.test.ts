@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type * as GenerateModule from "../src/generate.js";
+import { sha1 } from "../src/hash.js";
 import type * as PrecompiledModule from "../src/precompiled.js";
 import { DEFAULT_SPEC_PATH, parseSpec } from "../src/spec.js";
 import { TARGETS } from "../src/targets/index.js";
@@ -9,7 +10,7 @@ import { ROOT } from "./support/outputs.js";
 
 // The built modules, as the CLI runs them: only dist/ sits beside precompiled.generated.js.
 const { generate } = (await import(join(ROOT, "dist/generate.js"))) as typeof GenerateModule;
-const { precompiled, sha1 } = (await import(join(ROOT, "dist/precompiled.js"))) as typeof PrecompiledModule;
+const { precompiled } = (await import(join(ROOT, "dist/precompiled.js"))) as typeof PrecompiledModule;
 const TEMPLATES_DIR = join(ROOT, "templates");
 
 // The build's table of precompiled templates and the validated embedded spec (scripts/precompile.mjs)

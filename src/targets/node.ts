@@ -1,6 +1,7 @@
 import { UserError } from "../errors.js";
 import type { EventFieldModel, EventTypeModel, GetterModel, Model } from "../model.js";
-import { precompiled, sha1 } from "../precompiled.js";
+import { sha1 } from "../hash.js";
+import { precompiled } from "../precompiled.js";
 import { camelToPascal, jsonLiteral, words, type Target, type TargetFile } from "../target.js";
 
 const files: TargetFile[] = [
