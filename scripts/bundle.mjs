@@ -76,7 +76,7 @@ await build({
   outExtension: { ".js": ".mjs" },
   chunkNames: "fg-bootgen-[hash]",
   splitting: true,
-  define: { __FG_HELP__: JSON.stringify(help), __FG_YARGS_LOCALES__: JSON.stringify(locales.join(",")), ...buildDefine },
+  define: { __FG_HELP__: JSON.stringify(help), __FG_YARGS_LOCALES__: JSON.stringify(locales), ...buildDefine },
   plugins: [
     {
       name: "entry",

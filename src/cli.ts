@@ -5,8 +5,7 @@ import { EXIT_OK, EXIT_USAGE, isUserError } from "./errors.js";
 // Set by the bundle (scripts/bundle.mjs): yargs' --help text, and the languages yargs has words
 // for. Absent from tsc's dist/cli.js, which asks yargs every time.
 declare const __FG_HELP__: string | undefined;
-// (The languages as one string: esbuild inlines a string, but puts an array in a module of its own.)
-declare const __FG_YARGS_LOCALES__: string | undefined;
+declare const __FG_YARGS_LOCALES__: string[] | undefined;
 
 /**
  * Runs one command line. Start-up is module loading, so each command loads only what it needs:
@@ -17,7 +16,7 @@ export async function main(argv: string[]): Promise<number> {
   let json = argv.includes("--json");
   try {
     const fast = fastCommand(argv);
-    if (fast?.kind === "help" && typeof __FG_HELP__ === "string" && typeof __FG_YARGS_LOCALES__ === "string" && helpIsEnglish(process.env, __FG_YARGS_LOCALES__.split(","))) {
+    if (fast?.kind === "help" && typeof __FG_HELP__ === "string" && typeof __FG_YARGS_LOCALES__ === "object" && helpIsEnglish(process.env, __FG_YARGS_LOCALES__)) {
       process.stdout.write(__FG_HELP__);
       return EXIT_OK;
     }
