@@ -13,6 +13,12 @@ import { VERSION } from "./version.js";
  * module decides everything else. `onJson` learns whether a failure must also be told in JSON.
  */
 export async function parseWithYargs(argv: string[], onJson: (json: boolean) => void): Promise<number> {
+  // A reader that went away (`fg-bootgen spec | head`) is no failure of the command's: stop
+  // quietly, as src/output.ts does for the generate path.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    process.exit();
+  });
   let exitCode = 0;
   const parser = yargs(argv)
     .scriptName("fg-bootgen")

@@ -4,7 +4,8 @@ import { EXIT_OK, EXIT_OUT_OF_DATE, UserError } from "./errors.js";
 import { generate } from "./generate.js";
 import { MANIFEST, buildManifest, manifestChanged, readManifest, serializeManifest } from "./manifest.js";
 import { changes, conflicts, planFolder, type Step } from "./plan.js";
-import { planLines, summary, toJson, unifiedDiff, useColour } from "./report.js";
+import { useColour, write } from "./output.js";
+import { planLines, summary, toJson, unifiedDiff } from "./report.js";
 import { loadSpecFast, specSha256 } from "./precompiled.js";
 import type { Spec } from "./spec.js";
 import { LANGS, TARGETS } from "./targets/index.js";
@@ -106,8 +107,8 @@ export async function resolveJobs(opts: RegenerateOptions): Promise<Job[]> {
 /** The whole command: plan every folder first, then check, print the plan, or write. Returns the exit code. */
 export async function regenerate(opts: RegenerateOptions): Promise<number> {
   const plans = await planJobs(await resolveJobs(opts), opts.force);
-  const colour = !opts.json && useColour(process.stdout);
-  const out = (text: string) => process.stdout.write(text);
+  const colour = !opts.json && useColour(1);
+  const out = (text: string) => write(1, text);
   const reports = plans.map((p) => ({ lang: p.lang, dir: p.dir, steps: p.steps }));
 
   if (opts.check) {
@@ -141,7 +142,7 @@ export async function regenerate(opts: RegenerateOptions): Promise<number> {
   const blocked = plans.flatMap((p) => conflicts(p.steps).map((s) => ({ p, s })));
   if (blocked.length > 0) {
     if (opts.json) out(toJson("generate", false, reports));
-    else for (const { s } of blocked) process.stderr.write(`${await unifiedDiff(s, useColour(process.stderr))}\n`);
+    else for (const { s } of blocked) write(2, `${await unifiedDiff(s, useColour(2))}\n`);
     const names = blocked.map(({ p, s }) => `${join(p.dir, s.path)} ${s.reason ?? ""}`.trim());
     throw new UserError(`stopped before writing anything: ${names.join("; ")}. Move your change into your own files (diff above), or rerun with --force to overwrite`);
   }

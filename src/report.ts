@@ -7,10 +7,6 @@ export interface TargetReport {
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export function useColour(stream: NodeJS.WriteStream): boolean {
-  return Boolean(stream.isTTY) && !process.env.NO_COLOR;
-}
-
 const CODES = { red: 31, green: 32, yellow: 33, cyan: 36, dim: 2 } as const;
 type Colour = keyof typeof CODES;
 

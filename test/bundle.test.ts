@@ -62,7 +62,7 @@ describe("the bundle", () => {
     const template = join(pkg, "templates/go/Makefile.hbs");
     writeFileSync(template, `${readFileSync(template, "utf8")}# edited after the build\n`);
     const out = fresh();
-    const r = run(join(pkg, "dist/fg-bootgen.mjs"), ["--lang", "go", "--out", out]);
+    const r = run(join(pkg, "dist/fg-bootgen.cjs"), ["--lang", "go", "--out", out]);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(out, "Makefile"), "utf8")).toMatch(/# edited after the build\n$/);
     const plain = fresh();
@@ -82,7 +82,7 @@ describe("the bundle", () => {
     const spec = join(pkg, "spec/functiongraph.yaml");
     writeFileSync(spec, readFileSync(spec, "utf8").replace("maxStackFrames: 32", "maxStackFrames: 33"));
     const out = fresh();
-    const r = run(join(pkg, "dist/fg-bootgen.mjs"), ["--lang", "go", "--out", out]);
+    const r = run(join(pkg, "dist/fg-bootgen.cjs"), ["--lang", "go", "--out", out]);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(out, "Makefile"), "utf8")).toBe(readFileSync(join(ROOT, "golden/go/Makefile"), "utf8").replace("#", "%"));
     expect(readFileSync(join(out, "fgruntime/runtime.go"), "utf8")).toContain("const maxStackFrames = 33\n");

@@ -1,9 +1,10 @@
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
-import { ROOT, runCli } from "./support/outputs.js";
+import { CLI, ROOT, runCli } from "./support/outputs.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "fg-cli-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -30,6 +31,26 @@ describe("generating", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(out);
     expect(existsSync(join(out, "fgruntime/runtime.go"))).toBe(true);
+  });
+
+  it("stops quietly when the reader of its output goes away (`| head`), with the exit code it would have had", async () => {
+    /** Runs the CLI with its stdout closed long before node has started: every line meets a broken pipe. */
+    async function withClosedStdout(args: string[]) {
+      const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+      child.stdout.destroy();
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise((resolve) => child.on("close", resolve));
+      return { code, stderr };
+    }
+    const out = freshDir();
+    expect(await withClosedStdout(["--lang", "go", "--lang", "shell", "--out", out])).toEqual({ code: 0, stderr: "" });
+    expect(existsSync(join(out, "go/fgruntime/runtime.go"))).toBe(true);
+    // Out of date: --check still says so by its exit code.
+    writeFileSync(join(out, "go/fgruntime/runtime.go"), "// edited\n");
+    expect(await withClosedStdout(["--lang", "go", "--lang", "shell", "--out", out, "--check"])).toEqual({ code: 1, stderr: "" });
+    // The commands that yargs reads, too.
+    expect(await withClosedStdout(["spec"])).toEqual({ code: 0, stderr: "" });
   });
 
   it("without --out writes ./fg-<lang> in the working folder", () => {

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 /** The bundle that package.json "bin" runs (scripts/bundle.mjs), as `npx fg-bootgen` runs it. */
-export const CLI = join(ROOT, "dist/fg-bootgen.mjs");
+export const CLI = join(ROOT, "dist/fg-bootgen.cjs");
 const ALL_LANGS = ["shell", "go", "python", "rust", "node"] as const;
 /** FG_ONLY_LANGS=go,rust narrows a local run while a language is being written; CI never sets it. */
 if (process.env.CI && process.env.FG_ONLY_LANGS) throw new Error("FG_ONLY_LANGS narrows the languages: never in CI");
