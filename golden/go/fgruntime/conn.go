@@ -430,7 +430,7 @@ func equalFold(b []byte, s string) bool {
 		return false
 	}
 	for i := 0; i < len(b); i++ {
-		if lower(b[i]) != lower(s[i]) {
+		if b[i] != s[i] && lower(b[i]) != lower(s[i]) {
 			return false
 		}
 	}
