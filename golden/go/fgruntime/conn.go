@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"runtime"
 	"strconv"
 	"syscall"
 	"unsafe"
@@ -167,9 +168,19 @@ func (c *conn) io(call uintptr, p []byte) (int, error) {
 		switch errno {
 		case 0:
 			return int(n), nil
-		case syscall.EAGAIN, syscall.EINTR:
-			// Timed out, or interrupted (a socket with a timeout is not restarted after a signal,
-			// and the scheduler signals a goroutine that runs long): wait the ordinary way.
+		case syscall.EINTR:
+			// Interrupted (a socket with a timeout is not restarted after a signal): mostly the
+			// scheduler asking this goroutine, which it sees running all along, to yield (every
+			// 10 ms, or at once for a stop-the-world), else a signal for os/signal's goroutine.
+			// Yield, and go on the raw way: waiting in the scheduler's system-call path here lets
+			// it take the P away at its next look and wake its monitor up after the call, which
+			// costs more than the exchange and makes the next interruption come sooner.
+			runtime.Gosched()
+		case syscall.EAGAIN:
+			// Timed out: a long wait (the API has no invocation yet), made the ordinary way, so
+			// that the P serves the GC, signals and other goroutines meanwhile. Yield first: the
+			// scheduler then sees the goroutine as fresh, and takes the P only if the wait lasts.
+			runtime.Gosched()
 			events := int16(0x1) // POLLIN
 			if call == syscall.SYS_WRITE {
 				events = 0x4 // POLLOUT
