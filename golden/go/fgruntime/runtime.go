@@ -338,13 +338,15 @@ func (l *loop) post(method, prefix, id, suffix string, body []byte) {
 // read).
 func appendEscapedID(b []byte, id string) []byte {
 	const hex = "0123456789ABCDEF"
+	kept := 0 // id[kept:i] goes as it is
 	for i := 0; i < len(id); i++ {
 		c := id[i]
 		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
-			b = append(b, c)
 			continue
 		}
+		b = append(b, id[kept:i]...)
 		b = append(b, '%', hex[c>>4], hex[c&15])
+		kept = i + 1
 	}
-	return b
+	return append(b, id[kept:]...)
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"runtime"
 	"strconv"
 	"syscall"
 	"unsafe"
@@ -25,9 +26,12 @@ type conn struct {
 	in   []byte
 	r, w int
 	out  []byte
-	// head holds the last response's header names and values, fields where each one is in it.
+	// head holds the last response's header lines, fields where each name and value is in it.
 	head   []byte
 	fields []field
+	// lengths has bit n set when a field's name is n bytes long (bit 63: 63 or more), so that
+	// header finds most names absent without comparing them.
+	lengths uint64
 }
 
 // ioWait bounds one system call that holds the scheduler (a raw one); past it the call waits in
@@ -37,8 +41,8 @@ const ioWait = 5 // milliseconds
 // maxHead bounds the buffer that holds a response's head (long IAM tokens make it large).
 const maxHead = 1 << 20
 
-// field is a header's name, head[name:value-1] without the colon, and value, head[value:end].
-type field struct{ name, value, end int }
+// field is a header's name, head[name:colon], and value, head[value:end].
+type field struct{ name, colon, value, end int }
 
 var errClosed = errors.New("the API closed the connection")
 
@@ -164,9 +168,19 @@ func (c *conn) io(call uintptr, p []byte) (int, error) {
 		switch errno {
 		case 0:
 			return int(n), nil
-		case syscall.EAGAIN, syscall.EINTR:
-			// Timed out, or interrupted (a socket with a timeout is not restarted after a signal,
-			// and the scheduler signals a goroutine that runs long): wait the ordinary way.
+		case syscall.EINTR:
+			// Interrupted (a socket with a timeout is not restarted after a signal): mostly the
+			// scheduler asking this goroutine, which it sees running all along, to yield (every
+			// 10 ms, or at once for a stop-the-world), else a signal for os/signal's goroutine.
+			// Yield, and go on the raw way: waiting in the scheduler's system-call path here lets
+			// it take the P away at its next look and wake its monitor up after the call, which
+			// costs more than the exchange and makes the next interruption come sooner.
+			runtime.Gosched()
+		case syscall.EAGAIN:
+			// Timed out: a long wait (the API has no invocation yet), made the ordinary way, so
+			// that the P serves the GC, signals and other goroutines meanwhile. Yield first: the
+			// scheduler then sees the goroutine as fresh, and takes the P only if the wait lasts.
+			runtime.Gosched()
 			events := int16(0x1) // POLLIN
 			if call == syscall.SYS_WRITE {
 				events = 0x4 // POLLOUT
@@ -277,7 +291,7 @@ func (c *conn) readResponse(keepBody bool) (status int, body []byte, keep bool, 
 	}
 	length, chunked := int64(-1), false
 	for _, f := range c.fields {
-		name, value := c.head[f.name:f.value-1], c.head[f.value:f.end]
+		name, value := c.head[f.name:f.colon], c.head[f.value:f.end]
 		switch {
 		case equalFold(name, "Content-Length"):
 			n, perr := strconv.ParseInt(string(value), 10, 64)
@@ -335,7 +349,7 @@ func (c *conn) readHead() (int, bool, error) {
 		return 0, false, fmt.Errorf("malformed status line %q", l)
 	}
 	keep := string(proto) != "HTTP/1.0"
-	c.head, c.fields = c.head[:0], c.fields[:0]
+	c.head, c.fields, c.lengths = c.head[:0], c.fields[:0], 0
 	for {
 		l, err = c.line()
 		if err != nil {
@@ -348,11 +362,18 @@ func (c *conn) readHead() (int, bool, error) {
 		if colon < 0 {
 			continue // not a header field
 		}
+		// The line as it came, the value's bounds without the spaces around it.
 		start := len(c.head)
-		c.head = append(c.head, l[:colon+1]...)
-		value := len(c.head)
-		c.head = append(c.head, trim(l[colon+1:])...)
-		c.fields = append(c.fields, field{name: start, value: value, end: len(c.head)})
+		c.head = append(c.head, l...)
+		value, end := start+colon+1, len(c.head)
+		for value < end && isSpace(c.head[value]) {
+			value++
+		}
+		for end > value && isSpace(c.head[end-1]) {
+			end--
+		}
+		c.fields = append(c.fields, field{name: start, colon: start + colon, value: value, end: end})
+		c.lengths |= 1 << min(colon, 63)
 	}
 }
 
@@ -404,8 +425,11 @@ func (c *conn) readChunked() ([]byte, error) {
 
 // header returns the last response's first header called name (case-insensitively), or "".
 func (c *conn) header(name string) string {
+	if len(name) < 63 && c.lengths&(1<<len(name)) == 0 {
+		return ""
+	}
 	for _, f := range c.fields {
-		if equalFold(c.head[f.name:f.value-1], name) {
+		if equalFold(c.head[f.name:f.colon], name) {
 			return string(c.head[f.value:f.end])
 		}
 	}
@@ -417,7 +441,7 @@ func equalFold(b []byte, s string) bool {
 		return false
 	}
 	for i := 0; i < len(b); i++ {
-		if lower(b[i]) != lower(s[i]) {
+		if b[i] != s[i] && lower(b[i]) != lower(s[i]) {
 			return false
 		}
 	}
@@ -446,14 +470,6 @@ func lower(c byte) byte {
 	return c
 }
 
-// trim drops the spaces and tabs HTTP allows around a header's value (bytes.TrimSpace would
+// isSpace tells the spaces and tabs HTTP allows around a header's value (bytes.TrimSpace would
 // also drop Unicode spaces that belong to it).
-func trim(b []byte) []byte {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
-		b = b[1:]
-	}
-	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
-		b = b[:len(b)-1]
-	}
-	return b
-}
+func isSpace(c byte) bool { return c == ' ' || c == '\t' }
