@@ -399,11 +399,12 @@ def _parse_head(head: bytes) -> _Head:
     a head is searched for the few headers read, not split into all of them.
     """
     lowered = head.lower()
-    version, _, rest = head.partition(b" ")
-    status = int(rest[:3])
+    status = int(head[9:12])  # after "HTTP/1.1 ": a version is 8 characters
     # The value of the last Connection header; without one, the status line (neither value).
     keep = lowered.rpartition(b"\r\nconnection:")[2].partition(b"\r\n")[0].strip()
-    close = keep == b"close" or (version == b"HTTP/1.0" and keep != b"keep-alive")
+    close = keep == b"close" or (
+        keep != b"keep-alive" and head.startswith(b"HTTP/1.0 ")
+    )
     if status in _NO_BODY:
         return status, close, 0, lowered
     _, found, length = lowered.rpartition(b"\r\ncontent-length:")
