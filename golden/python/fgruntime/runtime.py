@@ -48,8 +48,9 @@ if TYPE_CHECKING:
     #: A JSON handler: the parsed event in, any JSON-serialisable value (or bytes, str) out.
     JsonHandler = Callable[[Any, Context], object]
     Hook = TypeVar("Hook", bound=Callable[[], object])
-    #: An answer's status, headers, whether the connection closes after it, body length.
-    _Head = tuple[int, dict[bytes, bytes], bool, int | None]
+    #: An answer's status, whether the connection closes after it, its body's length (None:
+    #: chunked or up to the close) and its head in lower case.
+    _Head = tuple[int, bool, int | None, bytes]
     #: Parsed heads by their bytes.
     _Heads = dict[bytes, _Head]
 else:
@@ -85,6 +86,23 @@ _HEADER_NAMES = (
     b"x-cff-security-token",
 )
 _NO_HEADERS = ("",) * len(_HEADER_NAMES)
+# How _field finds a header in a head: its name between the CRLF before it and its colon.
+_REQUEST_ID_FIELD = b"\r\n" + _REQUEST_ID_HEADER + b":"
+_HEADER_FIELDS = tuple(b"\r\n" + name + b":" for name in _HEADER_NAMES)
+
+
+def _shared_start(names: list[bytes]) -> bytes:
+    """Give the longest start that all of names share."""
+    first, last = min(names), max(names)
+    for size, (mine, theirs) in enumerate(zip(first, last)):
+        if mine != theirs:
+            return first[:size]
+    return first
+
+
+# The start all of them share (b"\r\nx-cff-"): a head holding it once has the request ID's
+# header and none of the others.
+_FIELDS_START = _shared_start([_REQUEST_ID_FIELD, *_HEADER_FIELDS])
 _ERROR_TYPE_FIELD = "errorType"
 _ERROR_MESSAGE_FIELD = "errorMessage"
 _ERROR_STACK_TRACE_FIELD = "stackTrace"
@@ -346,9 +364,7 @@ def _text(value: bytes | None) -> str:
 
 
 def _escape(request_id: bytes) -> bytes:
-    """Percent-encode a request ID's bytes for the URL path (most IDs need nothing)."""
-    if not request_id.translate(None, _UNRESERVED):
-        return request_id
+    """Percent-encode a request ID's bytes for the URL path."""
     return b"".join(
         request_id[i : i + 1] if byte in _UNRESERVED else b"%%%02X" % byte
         for i, byte in enumerate(request_id)
@@ -362,26 +378,37 @@ def _post_head(method: str, prefix: str, suffix: str, headers: bytes) -> bytes:
     return start + b"%s" + end + b"Content-Length: %d\r\n\r\n"
 
 
+def _field(head: bytes, lowered: bytes, name: bytes) -> bytes | None:
+    """Give a header's value in head (not stripped), None if it has no such header.
+
+    lowered is head in lower case, where name is looked for: the header's name in lower case
+    between the CRLF before it and its colon; the last one counts, as in a dict of the
+    headers.
+    """
+    start = lowered.rfind(name)
+    if start < 0:
+        return None
+    return head[start + len(name) :].partition(b"\r\n")[0]
+
+
 def _parse_head(head: bytes) -> _Head:
     """Read an answer's status line and headers (without the CRLF that ends them).
 
-    Give its status, its headers (names in lower case, values not stripped: only the few
-    read are), whether the connection closes after it and its body's length (None: chunked
-    or up to the close).
+    Give its status, whether the connection closes after it, its body's length (None:
+    chunked or up to the close) and the head in lower case, where _field finds headers:
+    a head is searched for the few headers read, not split into all of them.
     """
-    lines = head.split(b"\r\n")
-    version, _, rest = lines[0].partition(b" ")
-    status = int(rest[:3])
-    headers = {}
-    for line in lines[1:]:
-        name, _, value = line.partition(b":")
-        headers[name.lower()] = value
-    keep = headers.get(b"connection", b"").strip().lower()
-    close = keep == b"close" or (version == b"HTTP/1.0" and keep != b"keep-alive")
-    length = headers.get(b"content-length")
+    lowered = head.lower()
+    status = int(head[9:12])  # after "HTTP/1.1 ": a version is 8 characters
+    # The value of the last Connection header; without one, the status line (neither value).
+    keep = lowered.rpartition(b"\r\nconnection:")[2].partition(b"\r\n")[0].strip()
+    close = keep == b"close" or (
+        keep != b"keep-alive" and head.startswith(b"HTTP/1.0 ")
+    )
     if status in _NO_BODY:
-        return status, headers, close, 0
-    return status, headers, close, None if length is None else int(length)
+        return status, close, 0, lowered
+    _, found, length = lowered.rpartition(b"\r\ncontent-length:")
+    return status, close, int(length.partition(b"\r\n")[0]) if found else None, lowered
 
 
 class _Connection:
@@ -445,12 +472,13 @@ class _Connection:
 
     def exchange(
         self, request: bytes, body: bytes | bytearray = b"", known: _Heads | None = None
-    ) -> tuple[int, dict[bytes, bytes], bytes]:
-        """Send a request (its head, then body) and read the answer: status, headers, body.
+    ) -> tuple[int, bytes, bytes, bytes]:
+        """Send a request (its head, then body) and read the answer.
 
-        known keeps the last answer's head parsed, for answers that tend to repeat it: those
-        to POSTs (alike but for the Date header, which changes once a second). The headers
-        are not to be changed.
+        Give its status, its head (without the CRLF that ends it), the head in lower case
+        (for _field) and its body. known keeps the last answer's head parsed, for answers that
+        tend to repeat it: those to POSTs (alike but for the Date header, which changes once
+        a second).
         """
         sock = self.sock or self._connect()
         try:
@@ -467,42 +495,40 @@ class _Connection:
 
     def _read(
         self, sock: _socket.socket, known: _Heads | None
-    ) -> tuple[int, dict[bytes, bytes], bytes]:
+    ) -> tuple[int, bytes, bytes, bytes]:
         data = self._buffer or sock.recv(_RECV_BYTES)
-        end = data.find(b"\r\n\r\n")
-        while end < 0:
+        head, end, data = data.partition(b"\r\n\r\n")
+        while not end:
             chunk = sock.recv(_RECV_BYTES)
             if not chunk:
                 msg = "the runtime API closed the connection"
                 raise ConnectionError(msg)
-            data += chunk
-            end = data.find(b"\r\n\r\n", max(0, len(data) - len(chunk) - 3))
-        head = data[:end]
+            head, end, data = (head + chunk).partition(b"\r\n\r\n")
         if known is None:
-            status, headers, close, length = _parse_head(head)
+            status, close, length, lowered = _parse_head(head)
         else:
             parsed = known.get(head)
             if parsed is None:
                 known.clear()
                 parsed = known[head] = _parse_head(head)
-            status, headers, close, length = parsed
-        end += 4
+            status, close, length, lowered = parsed
         if length is not None:
-            stop = end + length
-            if len(data) >= stop:  # as usual, the whole body came with the head
-                body, data = data[end:stop], data[stop:]
+            if len(data) >= length:  # as usual, the whole body came with the head
+                body, data = data[:length], data[length:]
             else:
-                body, data = self._exactly(sock, data[end:], length)
+                body, data = self._exactly(sock, data, length)
         elif (
-            headers.get(b"transfer-encoding", b"").strip().lower().endswith(b"chunked")
+            (_field(lowered, lowered, b"\r\ntransfer-encoding:") or b"")
+            .strip()
+            .endswith(b"chunked")
         ):
-            body, data = self._chunked(sock, data[end:])
+            body, data = self._chunked(sock, data)
         else:  # the body ends with the connection
-            body, data, close = self._until_closed(sock, data[end:]), b"", True
+            body, data, close = self._until_closed(sock, data), b"", True
         self._buffer = data
         if close:
             self.close()
-        return status, headers, body
+        return status, head, lowered, body
 
     @staticmethod
     def _exactly(sock: _socket.socket, data: bytes, size: int) -> tuple[bytes, bytes]:
@@ -623,7 +649,7 @@ class _Runtime:
         while not state.stopping:
             state.busy = False
             try:
-                event, request_id, context = self._next()
+                event, path_id, context = self._next()
             except Exception as exc:  # noqa: BLE001 - asking again is the only way on
                 state.busy = False
                 if state.stopping:
@@ -636,37 +662,44 @@ class _Runtime:
                 time.sleep(delay_ms / 1000)
                 continue
             delay_ms = 0
-            self._invoke(event, request_id, context)
+            self._invoke(event, path_id, context)
             if state.grace_over:  # the handler caught _GraceOver and went on
                 raise _GraceOver
         signal.setitimer(signal.ITIMER_REAL, 0)
 
     def _next(self) -> tuple[bytes, bytes, Context]:
-        """GET the next invocation: the event, the request ID's bytes and the Context."""
-        status, headers, event = self._connection.exchange(self._next_request)
+        """GET the next invocation: the event, the request ID as URL paths hold it, the Context."""
+        status, head, lowered, event = self._connection.exchange(self._next_request)
         _state.busy = True
         if status not in _SUCCESS:
             msg = f"status {status}"
             raise _ApiError(msg)
-        request_id = headers.get(_REQUEST_ID_HEADER, b"").strip()
+        request_id = (_field(head, lowered, _REQUEST_ID_FIELD) or b"").strip()
         if not request_id:
             msg = "no X-Cff-Request-Id header; skipped the event"
             raise _ApiError(msg)
         self._arrived = arrived = time.monotonic()
-        # Most invocations carry few of these headers, if any: only those present are decoded.
-        if headers.keys().isdisjoint(_HEADER_NAMES):
+        # Most invocations carry none of the other headers: then only the request ID's
+        # header starts as they all do.
+        if lowered.count(_FIELDS_START) == 1:
             values = _NO_HEADERS
         else:
-            values = tuple(_text(headers.get(name)) for name in _HEADER_NAMES)
+            values = tuple(
+                _text(_field(head, lowered, name)) for name in _HEADER_FIELDS
+            )
         context = new_context(
             request_id.decode("utf-8", "replace"),
             values,
             self._function,
             arrived + self._timeout_s,
         )
-        return event, request_id, context
+        # The ID as the URL's path holds it: most need no percent-encoding.
+        path_id = request_id
+        if request_id.translate(None, _UNRESERVED):
+            path_id = _escape(request_id)
+        return event, path_id, context
 
-    def _invoke(self, event: bytes, request_id: bytes, context: Context) -> None:
+    def _invoke(self, event: bytes, path_id: bytes, context: Context) -> None:
         """Call the handler and post its response or error; only _GraceOver gets through."""
         _log_state.request_id = context.request_id
         try:
@@ -676,22 +709,22 @@ class _Runtime:
                 f"the instance stopped ({_state.signal}) before the handler finished: "
                 f"gave it up after {SHUTDOWN_GRACE_MS} ms"
             )
-            self._fail(request_id, ERROR_TYPE_PANIC, message)
+            self._fail(path_id, ERROR_TYPE_PANIC, message)
             raise
         except _InitError as exc:
-            self._post_error(request_id, ERROR_TYPE_INIT, exc.message, exc.stack)
+            self._post_error(path_id, ERROR_TYPE_INIT, exc.message, exc.stack)
         except HandlerError as exc:
-            self._fail(request_id, exc.error_type, exc.message, exc)
+            self._fail(path_id, exc.error_type, exc.message, exc)
         except Exception as exc:  # noqa: BLE001 - reported to the API, the loop goes on
-            self._fail(request_id, ERROR_TYPE_HANDLER, _describe(exc), exc)
+            self._fail(path_id, ERROR_TYPE_HANDLER, _describe(exc), exc)
         except BaseException as exc:  # noqa: BLE001 - SystemExit and the like: a panic
-            self._fail(request_id, ERROR_TYPE_PANIC, _describe(exc), exc)
+            self._fail(path_id, ERROR_TYPE_PANIC, _describe(exc), exc)
         else:
-            self._respond(request_id, result)
+            self._respond(path_id, result)
         finally:
             _log_state.request_id = ""
 
-    def _respond(self, request_id: bytes, result: object) -> None:
+    def _respond(self, path_id: bytes, result: object) -> None:
         """Post the handler's result, or an error if it is not bytes or str or too big."""
         if isinstance(result, (bytes, bytearray)):
             body = result
@@ -699,24 +732,24 @@ class _Runtime:
             try:
                 body = result.encode()
             except UnicodeEncodeError as exc:
-                self._fail(request_id, ERROR_TYPE_HANDLER, _describe(exc))
+                self._fail(path_id, ERROR_TYPE_HANDLER, _describe(exc))
                 return
         else:
             message = f"the handler returned {type(result).__name__}, not bytes or str"
-            self._fail(request_id, ERROR_TYPE_HANDLER, message)
+            self._fail(path_id, ERROR_TYPE_HANDLER, message)
             return
         if len(body) > MAX_RESPONSE_BYTES:
             message = (
                 f"response of {len(body)} bytes exceeds the limit of "
                 f"{MAX_RESPONSE_BYTES} bytes"
             )
-            self._fail(request_id, ERROR_TYPE_RESPONSE_TOO_LARGE, message)
+            self._fail(path_id, ERROR_TYPE_RESPONSE_TOO_LARGE, message)
             return
-        self._post(self._response_head, request_id, body)
+        self._post(self._response_head, path_id, body)
 
     def _fail(
         self,
-        request_id: bytes,
+        path_id: bytes,
         error_type: str,
         message: str,
         exc: BaseException | None = None,
@@ -725,10 +758,10 @@ class _Runtime:
         stack = _stack(exc.__traceback__) if exc is not None else []
         where = f" ({stack[-1]})" if stack else ""
         _say("ERROR", f"{error_type}: {message}{where}")
-        self._post_error(request_id, error_type, message, stack)
+        self._post_error(path_id, error_type, message, stack)
 
     def _post_error(
-        self, request_id: bytes, error_type: str, message: str, stack: list[str]
+        self, path_id: bytes, error_type: str, message: str, stack: list[str]
     ) -> None:
         error: dict[str, object] = {
             _ERROR_TYPE_FIELD: error_type,
@@ -737,14 +770,14 @@ class _Runtime:
         if stack:
             error[_ERROR_STACK_TRACE_FIELD] = stack
         body = json_encode(error).encode("utf-8", "replace")
-        self._post(self._error_head, request_id, body)
+        self._post(self._error_head, path_id, body)
 
-    def _post(self, head: bytes, request_id: bytes, body: bytes | bytearray) -> None:
+    def _post(self, head: bytes, path_id: bytes, body: bytes | bytearray) -> None:
         """Send a result; a failure is logged, and the loop goes on."""
         connection = self._connection
         if time.monotonic() - self._arrived > _IDLE_CHECK_S:
             connection.drop_if_closed()
-        request = head % (_escape(request_id), len(body))
+        request = head % (path_id, len(body))
         try:
             status = connection.exchange(request, body, self._acks)[0]
         except Exception as exc:  # noqa: BLE001 - logged, the loop goes on
