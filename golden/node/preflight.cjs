@@ -26,7 +26,8 @@ if (major < MIN_MAJOR) {
  * @typedef {object} EarlyGet
  * @property {string} path
  * @property {import("net").Socket | null} socket
- * @property {Buffer[]} chunks
+ * @property {Buffer[]} chunks copies of the reads so far
+ * @property {(chunk: Buffer) => void} receive where the reads go (runtime.mjs replaces it): a view of the read buffer, valid during the call
  * @property {Error | null} error
  * @property {boolean} ended
  * @property {boolean} closed
@@ -56,15 +57,27 @@ if (url !== null) {
     path: "/v1/runtime/invocation/request",
     socket: null,
     chunks: [],
+    receive: function (chunk) {
+      early.chunks.push(Buffer.from(chunk));
+    },
     error: null,
     ended: false,
     closed: false,
   };
-  var socket = require("net").connect({ host: host, port: port });
-  socket.setNoDelay(true);
-  socket.on("data", function (chunk) {
-    early.chunks.push(chunk);
+  // Reads land in one reused buffer (no stream events); what is kept is copied out of it.
+  var readBuffer = Buffer.allocUnsafe(65536);
+  var socket = require("net").connect({
+    host: host,
+    port: port,
+    onread: {
+      buffer: readBuffer,
+      callback: function (n) {
+        early.receive(readBuffer.subarray(0, n));
+        return true;
+      },
+    },
   });
+  socket.setNoDelay(true);
   socket.on("error", function (err) {
     early.error = err;
   });

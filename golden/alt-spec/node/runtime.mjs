@@ -51,7 +51,7 @@ const ERROR = {
   prefix: "/v2/custom-runtime/invocation/",
   suffix: "/error",
 };
-/** Node lower-cases the names of incoming headers. */
+/** Head.get takes names lower-case. */
 const REQUEST_ID_HEADER = "x-cff-request-id";
 const REQUEST_ID_NAME = "X-Cff-Request-Id";
 /** The error body's start and middle, JSON-encoded once: `{"type":..., "message":...}`. */
@@ -160,7 +160,7 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 /**
  * @typedef {object} ApiResponse
  * @property {number} status
- * @property {Record<string, string>} headers lower-case names
+ * @property {Head} headers
  * @property {Buffer} body
  * @property {number} arrived when the response's headers arrived, ms since the epoch
  */
@@ -186,7 +186,7 @@ export function onShutdown(hook) {
  * A response's head as parseHead reads it; length is the body's, or CHUNKED or UNTIL_CLOSE.
  * @typedef {object} ResponseHead
  * @property {number} status
- * @property {Record<string, string>} headers
+ * @property {Head} headers
  * @property {number} length
  */
 
@@ -195,32 +195,11 @@ export function onShutdown(hook) {
  * @typedef {object} EarlyGet
  * @property {string} path
  * @property {net.Socket} socket
- * @property {Buffer[]} chunks
+ * @property {Buffer[]} chunks copies of the reads so far
+ * @property {(chunk: Buffer) => void} receive where the socket's reads go: a view of its read buffer, valid during the call
  * @property {Error | null} error
  * @property {boolean} ended
  * @property {boolean} closed
- */
-
-/**
- * One request on the API connection, and its response as far as it has arrived.
- * @typedef {object} Exchange
- * @property {string} method
- * @property {string} path
- * @property {Buffer | undefined} body
- * @property {(res: ApiResponse) => void} resolve
- * @property {(err: Error) => void} reject
- * @property {boolean} retried whether this is the one retry on a new connection
- * @property {boolean} reused whether it went on a kept connection
- * @property {boolean} received whether any byte of the response arrived
- * @property {Buffer | undefined} head the head's bytes so far
- * @property {ApiResponse | undefined} response once the head is in
- * @property {number} length the body's length, or CHUNKED or UNTIL_CLOSE
- * @property {number} got bytes of a fixed-length body copied into chunk
- * @property {Buffer[]} chunks the pieces of a chunked or close-framed body
- * @property {Buffer | undefined} chunk a fixed-length body that spans packets
- * @property {number} state where dechunk is
- * @property {number} remaining bytes left of the current chunk
- * @property {string} line a chunk-size or trailer line so far
  */
 
 /**
@@ -237,12 +216,12 @@ export function raw(handler) {
 
 /**
  * A header's value, "" when absent.
- * @param {Record<string, string>} headers
+ * @param {Head} headers
  * @param {string} lower the header's lower-case name
  * @returns {string}
  */
 function header(headers, lower) {
-  return headers[lower] ?? "";
+  return headers.get(lower) ?? "";
 }
 
 /**
@@ -376,11 +355,68 @@ function describeError(err) {
 }
 
 /**
+ * One request on the API connection, and its response as far as it has arrived.
+ */
+class Exchange {
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {Buffer | undefined} body
+   * @param {(res: ApiResponse) => void} resolve
+   * @param {(err: Error) => void} reject
+   */
+  constructor(method, path, body, resolve, reject) {
+    this.method = method;
+    this.path = path;
+    this.body = body;
+    this.resolve = resolve;
+    this.reject = reject;
+    /** Whether this is the one retry on a new connection. */
+    this.retried = false;
+    /** Whether it went on a kept connection. */
+    this.reused = false;
+    /** Whether any byte of the response arrived. */
+    this.received = false;
+    /**
+     * The head's bytes so far (a copy: the read buffer is reused).
+     * @type {Buffer | undefined}
+     */
+    this.head = undefined;
+    /**
+     * The response, once its head is in.
+     * @type {ApiResponse | undefined}
+     */
+    this.response = undefined;
+    /** The body's length, or CHUNKED or UNTIL_CLOSE. */
+    this.length = 0;
+    /** Bytes of a fixed-length body copied into chunk. */
+    this.got = 0;
+    /**
+     * Copies of the pieces of a chunked or close-framed body.
+     * @type {Buffer[]}
+     */
+    this.chunks = [];
+    /**
+     * A fixed-length body that spans reads.
+     * @type {Buffer | undefined}
+     */
+    this.chunk = undefined;
+    /** Where dechunk is. */
+    this.state = CHUNK_SIZE;
+    /** Bytes left of the current chunk. */
+    this.remaining = 0;
+    /** A chunk-size or trailer line so far. */
+    this.line = "";
+  }
+}
+
+/**
  * The one keep-alive HTTP/1.1 connection to the API, one request at a time, written and parsed
- * here: node:http's client costs more CPU per invocation than all the rest of the loop. New
- * connections give up after CONNECT_TIMEOUT_MS; once connected, nothing times out (the GET is a
- * long poll). While no request is out the socket does not keep the process alive, so that a
- * handler whose promise can never settle is noticed (beforeExit).
+ * here: node:http's client costs more CPU per invocation than all the rest of the loop. Reads
+ * land in one reused buffer (net's `onread`: no stream events), so whatever outlives a read is
+ * copied out of it. New connections give up after CONNECT_TIMEOUT_MS; once connected, nothing
+ * times out (the GET is a long poll). While no request is out the socket does not keep the
+ * process alive, so that a handler whose promise can never settle is noticed (beforeExit).
  */
 class ApiConnection {
   /**
@@ -398,6 +434,11 @@ class ApiConnection {
     this.socket = undefined;
     /** @type {Exchange | undefined} */
     this.exchange = undefined;
+    /**
+     * The connection on which preflight.cjs sent the first GET, until that GET takes it over.
+     * @type {EarlyGet | undefined}
+     */
+    this.early = Reflect.get(process, FIRST_GET);
   }
 
   /**
@@ -411,27 +452,9 @@ class ApiConnection {
    */
   request(method, path, body) {
     return new Promise((resolve, reject) => {
-      /** @type {Exchange} */
-      const ex = {
-        method,
-        path,
-        body,
-        resolve,
-        reject,
-        retried: false,
-        reused: false,
-        received: false,
-        head: undefined,
-        response: undefined,
-        length: 0,
-        got: 0,
-        chunks: [],
-        chunk: undefined,
-        state: 0,
-        remaining: 0,
-        line: "",
-      };
-      if (!this.adopt(ex)) this.send(ex);
+      const ex = new Exchange(method, path, body, resolve, reject);
+      if (this.early === undefined || !this.adopt(ex, this.early))
+        this.send(ex);
     });
   }
 
@@ -439,19 +462,18 @@ class ApiConnection {
    * Takes over the connection on which preflight.cjs sent the first GET, for that GET, with what
    * has arrived on it so far.
    * @param {Exchange} ex
-   * @returns {boolean} whether there was one
+   * @param {EarlyGet} early
+   * @returns {boolean} whether it was that GET
    */
-  adopt(ex) {
-    const early = /** @type {EarlyGet | undefined} */ (
-      Reflect.get(process, FIRST_GET)
-    );
-    if (early === undefined || ex.body !== undefined || early.path !== ex.path)
-      return false;
+  adopt(ex, early) {
+    if (ex.body !== undefined || early.path !== ex.path) return false;
+    this.early = undefined;
     Reflect.deleteProperty(process, FIRST_GET);
     const { socket } = early;
-    for (const event of ["data", "error", "end", "close"])
+    for (const event of ["error", "end", "close"])
       socket.removeAllListeners(event);
     this.wire(socket);
+    early.receive = (chunk) => this.onData(socket, chunk);
     this.exchange = ex;
     for (const chunk of early.chunks) this.onData(socket, chunk);
     if (early.ended) this.onEnd(socket);
@@ -478,20 +500,36 @@ class ApiConnection {
     if (ex.body === undefined) {
       socket.write(`${start}\r\n`, "latin1");
     } else {
-      // One writev: the head and the body in one packet when they fit.
-      socket.cork();
-      socket.write(
-        `${start}Content-Type: application/json\r\nContent-Length: ${ex.body.length}\r\n\r\n`,
-        "latin1",
-      );
-      socket.write(ex.body);
-      socket.uncork();
+      const head = `${start}Content-Type: application/json\r\nContent-Length: ${ex.body.length}\r\n\r\n`;
+      if (ex.body.length <= SMALL_BODY_BYTES) {
+        // One buffer, one write: copying a small body costs less than the stream's writev path.
+        const message = Buffer.allocUnsafe(head.length + ex.body.length);
+        message.write(head, 0, "latin1");
+        ex.body.copy(message, head.length);
+        socket.write(message);
+      } else {
+        // One writev: the head and the body in one packet when they fit.
+        socket.cork();
+        socket.write(head, "latin1");
+        socket.write(ex.body);
+        socket.uncork();
+      }
     }
   }
 
   /** @returns {net.Socket} */
   connect() {
-    const socket = net.connect({ host: this.host, port: this.port });
+    const socket = net.connect({
+      host: this.host,
+      port: this.port,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n) => {
+          this.onData(socket, READ_BUFFER.subarray(0, n));
+          return true;
+        },
+      },
+    });
     socket.setNoDelay(true);
     this.wire(socket);
     return socket;
@@ -499,6 +537,7 @@ class ApiConnection {
 
   /**
    * Listens on a new connection (one that gives up after CONNECT_TIMEOUT_MS while connecting).
+   * Its bytes arrive through onread, not as events.
    * @param {net.Socket} socket
    * @returns {void}
    */
@@ -514,9 +553,6 @@ class ApiConnection {
         socket.off("timeout", onTimeout);
       });
     }
-    socket.on("data", (/** @type {Buffer} */ chunk) =>
-      this.onData(socket, chunk),
-    );
     socket.on("error", (err) => this.fail(socket, err));
     socket.on("end", () => this.onEnd(socket));
     socket.on("close", () =>
@@ -529,6 +565,7 @@ class ApiConnection {
   }
 
   /**
+   * Bytes that arrived on a connection: a view of the read buffer, valid only during this call.
    * @param {net.Socket} socket
    * @param {Buffer} chunk
    * @returns {void}
@@ -541,18 +578,18 @@ class ApiConnection {
     while (ex.response === undefined) {
       const head =
         ex.head === undefined ? data : Buffer.concat([ex.head, data]);
-      const end = head.indexOf("\r\n\r\n");
+      const end = head.indexOf(HEAD_END);
       if (end < 0) {
         if (head.length > MAX_HEADER_BYTES)
           return this.fail(
             socket,
             new Error(`response headers over ${MAX_HEADER_BYTES} bytes`),
           );
-        ex.head = head;
+        ex.head = head === data ? Buffer.from(data) : head;
         return;
       }
       ex.head = undefined;
-      data = head.subarray(end + 4);
+      data = head.subarray(end + HEAD_END.length);
       const parsed = parseHead(head.toString("latin1", 0, end));
       if (parsed === undefined)
         return this.fail(
@@ -570,12 +607,12 @@ class ApiConnection {
       ex.length = parsed.length;
     }
     if (ex.length >= 0) {
-      // The whole body in this packet, as for most events: no copy.
+      // The whole body in this read, as for most events: one copy.
       if (ex.got === 0 && data.length >= ex.length)
         return this.done(
           socket,
           ex,
-          ex.length === 0 ? EMPTY : data.subarray(0, ex.length),
+          ex.length === 0 ? EMPTY : Buffer.from(data.subarray(0, ex.length)),
         );
       const body = (ex.chunk ??= Buffer.allocUnsafe(ex.length));
       const n = Math.min(data.length, ex.length - ex.got);
@@ -585,7 +622,7 @@ class ApiConnection {
       return;
     }
     if (ex.length === UNTIL_CLOSE) {
-      ex.chunks.push(data);
+      ex.chunks.push(Buffer.from(data));
       return;
     }
     const body = dechunk(ex, data);
@@ -603,10 +640,10 @@ class ApiConnection {
     const res = /** @type {ApiResponse} */ (ex.response);
     res.body = body;
     this.exchange = undefined;
-    const connection = res.headers.connection;
+    const connection = res.headers.get("connection");
     if (
       ex.length === UNTIL_CLOSE ||
-      (connection !== undefined && /close/i.test(connection))
+      (connection !== undefined && CLOSE.test(connection))
     ) {
       this.socket = undefined;
       socket.destroy();
@@ -654,41 +691,85 @@ class ApiConnection {
 
 /** Where preflight.cjs leaves the connection of the first GET. */
 const FIRST_GET = Symbol.for("fg-bootgen.first-get");
+/** A request body up to this size is copied behind its head and written with it in one buffer. */
+const SMALL_BODY_BYTES = 16384;
+/** Where the bytes of the runtime's own connections land, one read at a time. */
+const READ_BUFFER = Buffer.allocUnsafe(65536);
 /** A body framed by the end of the connection (no length, not chunked). */
 const UNTIL_CLOSE = -2;
 /** A chunked body. */
 const CHUNKED = -1;
 const EMPTY = Buffer.alloc(0);
+/** The blank line that ends a head. */
+const HEAD_END = Buffer.from("\r\n\r\n", "latin1");
+const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})/;
+const CR = 13;
+const LF = 10;
+const SP = 32;
+const HTAB = 9;
+const COLON = 58;
+const DIGITS = /^\d+$/;
+const CHUNKED_CODING = /chunked/i;
+const CLOSE = /close/i;
 
 /**
- * The status, headers (lower-case names; repeated ones joined with ", ") and body framing of a
- * response head, or undefined when it is not HTTP/1.x.
+ * The status, headers and body framing of a response head, or undefined when it is not HTTP/1.x.
  * @param {string} text the head without its final blank line
  * @returns {ResponseHead | undefined}
  */
 function parseHead(text) {
-  const lines = text.split("\r\n");
-  const m = /^HTTP\/1\.[01] (\d{3})/.exec(/** @type {string} */ (lines[0]));
+  const m = STATUS_LINE.exec(text);
   if (m === null) return undefined;
   const status = Number(m[1]);
-  /** @type {Record<string, string>} */
-  const headers = {};
-  for (let i = 1; i < lines.length; i++) {
-    const line = /** @type {string} */ (lines[i]);
-    const colon = line.indexOf(":");
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    const seen = headers[name];
-    headers[name] = seen === undefined ? value : `${seen}, ${value}`;
-  }
-  const te = headers["transfer-encoding"];
-  const cl = headers["content-length"];
+  const headers = new Head(text);
+  const te = headers.get("transfer-encoding");
+  const cl = headers.get("content-length");
   let length = UNTIL_CLOSE;
-  if (te !== undefined && /chunked/i.test(te)) length = CHUNKED;
-  else if (cl !== undefined && /^\d+$/.test(cl)) length = Number(cl);
+  if (te !== undefined && CHUNKED_CODING.test(te)) length = CHUNKED;
+  else if (cl !== undefined && DIGITS.test(cl)) length = Number(cl);
   else if (status === 204 || status === 304) length = 0;
   return { status, headers, length };
+}
+
+/**
+ * The header fields of a response head, found by name in its text when asked for: the runtime
+ * reads a few of them, and splitting every field costs more than looking for those.
+ */
+class Head {
+  /** @param {string} text the head without its final blank line */
+  constructor(text) {
+    this.text = text;
+    /** The text lower-cased, where names are looked for (latin1 keeps its length). */
+    this.lower = text.toLowerCase();
+  }
+
+  /**
+   * A field's value, trimmed; a repeated field's values joined with ", ", in order.
+   * @param {string} name lower-case
+   * @returns {string | undefined} undefined when the head has no such field
+   */
+  get(name) {
+    const { text, lower } = this;
+    /** @type {string | undefined} */
+    let value;
+    for (
+      let at = lower.indexOf(name);
+      at >= 0;
+      at = lower.indexOf(name, at + name.length)
+    ) {
+      // A field's name starts a line and ends at the colon (blanks before it tolerated).
+      if (lower.charCodeAt(at - 1) !== LF || lower.charCodeAt(at - 2) !== CR)
+        continue;
+      let colon = at + name.length;
+      while (lower.charCodeAt(colon) === SP || lower.charCodeAt(colon) === HTAB)
+        colon++;
+      if (lower.charCodeAt(colon) !== COLON) continue;
+      const eol = text.indexOf("\r\n", colon);
+      const field = text.slice(colon + 1, eol < 0 ? text.length : eol).trim();
+      value = value === undefined ? field : `${value}, ${field}`;
+    }
+    return value;
+  }
 }
 
 /** Where dechunk is in a chunked body. */
@@ -709,7 +790,7 @@ function dechunk(ex, data) {
   while (i < data.length) {
     if (ex.state === CHUNK_DATA) {
       const n = Math.min(ex.remaining, data.length - i);
-      ex.chunks.push(data.subarray(i, i + n));
+      ex.chunks.push(Buffer.from(data.subarray(i, i + n)));
       ex.remaining -= n;
       i += n;
       if (ex.remaining === 0) ex.state = CHUNK_END;
