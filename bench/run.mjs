@@ -314,7 +314,7 @@ for (const session of Object.values(sessions)) await session.stop();
 // target: left out).
 // The Node output also at 1024 MB of function memory (cold starts only): there its bootstrap gives
 // node no heap flags, which below 512 MB make node reject its code cache (the usual run: 128 MB).
-const memoryEnv = spec.env.find((e) => e.getter === "getMemorySize")?.name;
+const memoryEnv = (await project("dist/model.js")).memoryVariable(spec.env);
 if (memoryEnv && loops.node && !loops.node.error && !loops.node.failed) loops[NODE_BIG] = { ...loops.node, env: { ...loops.node.env, [memoryEnv]: "1024" } };
 const colds = Object.fromEntries(Object.keys(loops).map((name) => [name, []]));
 const skipCold = new Set(["sample", "reference-net", "shell-bash", ...TYPED.map((l) => `${l}-typed`)]);

@@ -40,7 +40,7 @@ const INLINE = new Set(["handlebars/runtime.js"]);
 // What the generate path loads only for other input (a spec or config of yours: zod and YAML)
 // stays outside, as tsc's modules beside it in dist/, so that bundling in one file does not turn
 // those imports into work at start.
-const LOADED_BY_PATH = new Set(["spec.ts", "config.ts"]);
+const LOADED_BY_PATH = new Set(["spec", "config"]);
 const common = { bundle: true, platform: "node", target: "node20", logLevel: "warning" };
 const dependenciesStay = (b) => b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith("node:") || INLINE.has(args.path) ? undefined : { path: args.path, external: true }));
 /** An import of one of src/'s modules, as another file of dist/ (`to`), or undefined to bundle it. */
@@ -62,7 +62,7 @@ await build({
       setup(b) {
         dependenciesStay(b);
         b.onResolve({ filter: /^\.\// }, (args) =>
-          fromSrc(args, (name) => (name === "parser" ? { path: `./${COMMANDS}.mjs`, external: true } : LOADED_BY_PATH.has(`${name}.ts`) ? { path: `./${name}.js`, external: true } : undefined)),
+          fromSrc(args, (name) => (name === "parser" ? { path: `./${COMMANDS}.mjs`, external: true } : LOADED_BY_PATH.has(name) ? { path: `./${name}.js`, external: true } : undefined)),
         );
       },
     },

@@ -174,6 +174,8 @@ export interface Model {
   getters: GetterModel[];
   /** The variable holding a JSON object whose keys the context looks up (getUserData), or null. */
   userData: EnvModel | null;
+  /** The variable holding the function's memory in MB, or null (memoryVariable). */
+  memoryEnv: string | null;
   /** The variable naming the handler to load (`index.handler`), or null. */
   entryPoint: EnvModel | null;
   hasUserData: boolean;
@@ -286,6 +288,14 @@ function eventsModel(events: Spec["events"], naming: Naming): EventsModel {
 }
 
 /** The view of a validated spec that one target's templates see, names already in its conventions. */
+/**
+ * The variable holding the function's memory in MB: the integer that the built-in runtimes'
+ * getMemorySize answers. The Node bootstrap sizes V8's heap by it (the bench and the tests set it).
+ */
+export function memoryVariable(env: readonly SpecEnv[]): string | undefined {
+  return env.find((e) => e.getter === "getMemorySize" && e.type === "integer")?.name;
+}
+
 export function buildModel(spec: Spec, naming: Naming): Model {
   const all = spec.headers.map((h) => header(h, naming));
   const idIndex = spec.headers.findIndex((h) => h.requestId);
@@ -326,6 +336,7 @@ export function buildModel(spec: Spec, naming: Naming): Model {
         .map((e) => ({ name: e.getter, id: e.id, fromHeader: false, fromEnv: true, secret: false, isString: e.isString, isInteger: e.isInteger, isNumber: e.isNumber })),
     ],
     userData: env[spec.env.findIndex((e) => e.userData)] ?? null,
+    memoryEnv: memoryVariable(spec.env) ?? null,
     hasUserData: spec.env.some((e) => e.userData),
     entryPoint: env[spec.env.findIndex((e) => e.entryPoint)] ?? null,
     events: eventsModel(spec.events, naming),

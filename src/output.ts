@@ -42,7 +42,7 @@ export function write(fd: Fd, text: string): void {
   }
 }
 
-/** Whether to colour what goes to `fd`: a terminal, and NO_COLOR unset. */
+/** Whether to colour what goes to `fd`: only a terminal, and never when NO_COLOR is set (https://no-color.org). */
 export function useColour(fd: Fd): boolean {
   if (process.env.NO_COLOR) return false;
   // Only a character device other than /dev/null (where output is often sent) can be a

@@ -6,7 +6,6 @@ export interface TargetReport {
   steps: Step[];
 }
 
-/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
 const CODES = { red: 31, green: 32, yellow: 33, cyan: 36, dim: 2 } as const;
 type Colour = keyof typeof CODES;
 

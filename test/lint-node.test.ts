@@ -6,6 +6,7 @@ import ts from "typescript";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { RuntimeApi } from "../src/emulator/api.js";
 import { sha1 } from "../src/hash.js";
+import { memoryVariable } from "../src/model.js";
 import { loadSpec } from "../src/spec.js";
 import { node } from "../src/targets/node.js";
 import { LANGS, ROOT, SPECS, buildDir, startBootstrap, type RunningBootstrap, type SpecName } from "./support/outputs.js";
@@ -200,7 +201,7 @@ describe.skipIf(!LANGS.includes("node")).each(Object.keys(SPECS) as SpecName[])(
     writeFileSync(fake, '#!/bin/sh\nprintf "%s\\n" "$@"\n', { mode: 0o755 });
     // The spec's variable of the function's memory (the built-in runtimes' getMemorySize); the alt
     // spec has none (its RUNTIME_MEMORY has no getter), and then no heap flags either.
-    const memory = loadSpec(SPECS[spec]).spec.env.find((e) => e.getter === "getMemorySize")?.name;
+    const memory = memoryVariable(loadSpec(SPECS[spec]).spec.env);
     const flags = (mb: string) => {
       const r = spawnSync("sh", ["bootstrap"], { cwd: copy, env: { PATH: process.env.PATH, [memory ?? "RUNTIME_MEMORY"]: mb }, encoding: "utf8" });
       expect(r.status, r.stderr).toBe(0);

@@ -132,8 +132,6 @@ function decorate(model: Model) {
     hasGetters: model.getters.length > 0,
     nodeMinMajor: NODE_MIN_MAJOR,
     nodeRuntimeFolders: NODE_RUNTIME_FOLDERS,
-    // The variable with the function's memory in MB (the built-in runtimes' getMemorySize), for V8's heap limit.
-    memoryEnv: model.env.find((e) => e.getter === "getMemorySize" && e.isInteger)?.name ?? null,
   };
 }
 
